@@ -1,0 +1,55 @@
+# Antrag — the two commands of the README are `make run` and `make test`.
+# Both bootstrap the machine first (idempotent, seconds when everything is present).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Debug info is not needed for tests and makes cold builds much slower (toolchain.md §6).
+export CARGO_PROFILE_DEV_DEBUG ?= 0
+export CARGO_TERM_COLOR ?= never
+
+ADDR ?= 127.0.0.1:8080
+DATA_DIR ?= ./data
+
+.PHONY: run test build bootstrap fetch web server lint test-native test-wasm test-e2e clean
+
+## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
+run: build
+	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist
+
+## Run every test: formatting, lints, native, wasm in headless Chromium, end-to-end in headless Chromium
+test: bootstrap fetch lint web test-native test-wasm test-e2e
+	@echo "make test: all checks passed"
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+fetch:
+	cargo fetch --locked --quiet
+
+build: bootstrap fetch web server
+
+## The release web bundle (trunk + wasm-opt) in dist/
+web:
+	trunk build --release --locked
+
+server:
+	cargo build --release --locked -p antrag-server
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p antrag --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+test-native:
+	cargo test --workspace --locked
+
+test-wasm:
+	cargo test -p antrag --target wasm32-unknown-unknown --test web --locked
+
+test-e2e:
+	cargo build -p antrag-server --locked
+	npx playwright test
+
+clean:
+	cargo clean
+	rm -rf dist target/e2e-data

@@ -1,0 +1,70 @@
+//! # antrag-core
+//!
+//! The heart of Antrag: the form definition format `antrag/1`, its checks, conditions, and the
+//! one validation engine that the citizen's browser (compiled to WebAssembly) and any Rust
+//! backend (natively) share — so both always reach the same verdict from the same code.
+//!
+//! No web dependencies: serde, serde_json, regex-lite and serde_path_to_error only.
+//!
+//! ```
+//! use antrag_core::{validate, Answers, Context, Date, Form};
+//!
+//! let form = Form::from_json(r#"{
+//!   "format": "antrag/1", "id": "demo", "version": "1", "title": "Demo", "languages": ["de"],
+//!   "items": [{"field": "plz", "datatype": "text", "format": "plz", "label": "PLZ", "required": true}]
+//! }"#).expect("a valid definition");
+//! let answers: Answers = serde_json::from_str(r#"{"plz": "1234"}"#).unwrap();
+//! let report = validate(&form, &answers, &Context::on(Date::new(2026, 11, 28).unwrap()));
+//! assert_eq!(report.issues[0].error.code(), "invalid_plz");
+//! ```
+
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod answers;
+pub mod codelist;
+pub mod date;
+pub mod definition;
+pub mod error;
+mod eval;
+pub mod form;
+pub mod formats;
+pub mod lint;
+pub mod logic;
+pub mod number;
+pub mod path;
+pub mod payload;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub mod text;
+pub mod visibility;
+pub mod widget;
+
+pub use answers::{Answers, FileRef};
+pub use codelist::{resolve_code_lists, CodeList};
+pub use date::Date;
+pub use definition::{DataType, Field, FormDef, Group, Kind, Node};
+pub use error::{ErrorCode, Issue, Report};
+pub use eval::{media_type_matches, parse_date_answer};
+pub use form::{Context, Form};
+pub use lint::{lint, parse, Problem, Severity};
+pub use path::FieldPath;
+pub use payload::{file_refs, payload_schema, submission_payload};
+pub use text::Text;
+pub use visibility::{visibility, Visibility};
+pub use widget::{select_widget, WidgetKind};
+
+/// Validate answers against a form: every visible field, group and rule, in document order.
+/// Hidden fields are skipped; empty answers count as absent; lengths count characters.
+pub fn validate(form: &Form, answers: &Answers, ctx: &Context) -> Report {
+    eval::Eval::new(form, answers, *ctx).validate()
+}
+
+/// Whether the field at `path` must be answered for these answers (its `required` flag, or
+/// its `requiredIf` condition). Renderers mark the others "optional".
+pub fn is_required(form: &Form, answers: &Answers, ctx: &Context, path: &FieldPath) -> bool {
+    match form.field(&path.static_path()) {
+        Some(field) => eval::Eval::new(form, answers, *ctx).is_required(field, path),
+        None => false,
+    }
+}

@@ -1,0 +1,97 @@
+//! The shared fixtures: every demo form in `forms/` lints clean, and its named valid and
+//! invalid answers in `forms/examples/<id>.json` give exactly the expected reports. The same
+//! files feed the server and browser tests.
+
+use std::path::{Path, PathBuf};
+
+use antrag_core::{submission_payload, validate, Answers, Context, Date, Form};
+use serde_json::Value;
+
+fn forms_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../forms")
+}
+
+fn load(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn demo_forms() -> Vec<(String, Form, Value)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(forms_dir()).expect("forms/") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let form = Form::from_json(&text).unwrap_or_else(|problems| {
+            panic!(
+                "{} does not lint: {}",
+                path.display(),
+                problems.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n")
+            )
+        });
+        let id = form.def().id.clone();
+        let examples = load(&forms_dir().join("examples").join(format!("{id}.json")));
+        out.push((id, form, examples));
+    }
+    assert!(!out.is_empty(), "no demo forms found");
+    out
+}
+
+fn context(examples: &Value) -> Context {
+    let today = examples["today"].as_str().expect("examples name their today");
+    Context::on(Date::parse_iso(today).expect("today is YYYY-MM-DD"))
+}
+
+#[test]
+fn demo_forms_lint_without_warnings() {
+    for (id, form, _) in demo_forms() {
+        assert!(form.warnings().is_empty(), "{id}: {:?}", form.warnings());
+    }
+}
+
+#[test]
+fn valid_examples_pass() {
+    for (id, form, examples) in demo_forms() {
+        let ctx = context(&examples);
+        let valid = examples["valid"].as_object().expect("valid examples");
+        assert!(!valid.is_empty());
+        for (name, answers) in valid {
+            let answers: Answers = serde_json::from_value(answers.clone()).unwrap();
+            let report = validate(&form, &answers, &ctx);
+            assert!(report.is_valid(), "{id}/{name}: {}", serde_json::to_string_pretty(&report).unwrap());
+        }
+    }
+}
+
+#[test]
+fn invalid_examples_give_the_expected_reports() {
+    for (id, form, examples) in demo_forms() {
+        let ctx = context(&examples);
+        for (name, case) in examples["invalid"].as_object().expect("invalid examples") {
+            let answers: Answers = serde_json::from_value(case["answers"].clone()).unwrap();
+            let report = serde_json::to_value(validate(&form, &answers, &ctx)).unwrap();
+            let expected = case["expect"].as_array().expect("expect list");
+            let got = report.as_array().unwrap();
+            let summary = |v: &[Value]| v.iter().map(|i| format!("{} {}", i["path"], i["code"])).collect::<Vec<_>>();
+            assert_eq!(summary(got), summary(expected), "{id}/{name}");
+            for (g, e) in got.iter().zip(expected) {
+                if let Some(params) = e.get("params") {
+                    assert_eq!(&g["params"], params, "{id}/{name} {}", e["path"]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn payload_drops_hidden_answers_and_types_values() {
+    let (_, form, examples) = demo_forms().into_iter().find(|(id, ..)| id == "bewohnerparkausweis").unwrap();
+    let ctx = context(&examples);
+    let answers: Answers = serde_json::from_value(examples["valid"]["hidden_answers_are_ignored"].clone()).unwrap();
+    let payload = submission_payload(&form, &answers, &ctx);
+    assert_eq!(payload["fahrzeug"], serde_json::json!({"kennzeichen": "B-A 1", "ist_halter": true}));
+    assert_eq!(payload["antragsteller"]["geburtsdatum"], "2000-01-31");
+    assert!(payload.get("kontakt").is_none(), "an unanswered group is absent");
+}

@@ -1,0 +1,516 @@
+//! The submission contract's handlers (`docs/api/openapi.yaml`).
+
+use antrag_core::{payload_schema, submission_payload, validate, Answers, Context, Date, FileRef};
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256, Sha512};
+use tokio::io::AsyncWriteExt;
+
+use crate::catalog::{hex, Entry};
+use crate::problem::Problem;
+use crate::store::{Attachment, NewSubmission, SubmitOutcome};
+use crate::AppState;
+
+/// `GET /api/v1/forms`: the catalog.
+pub async fn list_forms(State(state): State<AppState>) -> Response {
+    let mut response = Json(json!({ "forms": state.catalog.summaries() })).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// `GET /api/v1/forms/{id}`: the current definition (revalidate with ETag).
+pub async fn current_form(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    match state.catalog.current(&id) {
+        Some(entry) => definition_response(&entry, &headers, "no-cache"),
+        None => unknown_form(&id).into_response(),
+    }
+}
+
+/// `GET /api/v1/forms/{id}/versions/{version}`: one version (may be cached).
+pub async fn form_version(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    match state.catalog.version(&id, &version) {
+        Some(entry) => definition_response(&entry, &headers, "public, max-age=3600"),
+        None if state.catalog.current(&id).is_some() => {
+            Problem::not_found(format!("form \"{id}\" has no version \"{version}\"")).into_response()
+        }
+        None => unknown_form(&id).into_response(),
+    }
+}
+
+/// `GET /api/v1/forms/{id}/versions/{version}/payload-schema`: JSON Schema of the payload.
+pub async fn form_payload_schema(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+) -> Response {
+    match state.catalog.version(&id, &version) {
+        Some(entry) => {
+            let mut response = Json(payload_schema(entry.form.def())).into_response();
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/schema+json"));
+            response
+        }
+        None => unknown_form(&id).into_response(),
+    }
+}
+
+fn definition_response(entry: &Entry, headers: &HeaderMap, cache: &'static str) -> Response {
+    let etag = HeaderValue::from_str(&entry.etag).unwrap_or(HeaderValue::from_static("\"0\""));
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == entry.etag || t.trim() == "*"));
+    let mut response = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], entry.json.clone()).into_response()
+    };
+    let h = response.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+fn unknown_form(id: &str) -> Problem {
+    Problem::new(StatusCode::NOT_FOUND, "unknown-form", "Unknown form", format!("there is no form \"{id}\""))
+}
+
+/// Query of an attachment upload.
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    /// Static path of the file field (`fahrzeug.nutzungsnachweis`).
+    pub field: String,
+    /// File name as chosen by the citizen.
+    pub name: String,
+}
+
+/// `POST /api/v1/forms/{id}/versions/{version}/attachments?field=…&name=…`: upload one file
+/// (raw body). Streams to disk with a running SHA-512; the size limit is the field's
+/// `maxSize` capped by the server's; the media type is sniffed from the content.
+pub async fn upload(
+    State(state): State<AppState>,
+    Path((id, version)): Path<(String, String)>,
+    Query(query): Query<UploadQuery>,
+    body: Body,
+) -> Result<Response, Problem> {
+    let entry = state.catalog.version(&id, &version).ok_or_else(|| unknown_form(&id))?;
+    let field = entry
+        .form
+        .field(&query.field)
+        .filter(|f| f.datatype == antrag_core::DataType::File)
+        .ok_or_else(|| Problem::bad_request(format!("\"{}\" is not a file field of this form", query.field)))?;
+    let name: String = query.name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+    if name.trim().is_empty() {
+        return Err(Problem::bad_request("the file needs a name"));
+    }
+    let limit =
+        field.constraints.max_size.map_or(state.config.max_upload_bytes, |m| m.min(state.config.max_upload_bytes));
+    let allowed = field.constraints.media_types.clone();
+
+    let attachment_id = random_token(16);
+    let tmp = state.store.files_dir().join(format!("upload-{attachment_id}.part"));
+    let result = receive(body, &tmp, limit).await;
+    let (size, sha512, head) = match result {
+        Ok(r) => r,
+        Err(problem) => {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(problem);
+        }
+    };
+    let media_type = sniff(&head);
+    if !allowed.is_empty() && !allowed.iter().any(|a| antrag_core::media_type_matches(a, &media_type)) {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "This type of file is not accepted",
+            format!("the content is {media_type}; accepted: {}", allowed.join(", ")),
+        )
+        .with("mediaType", json!(media_type))
+        .with("allowed", json!(allowed)));
+    }
+    if size == 0 {
+        let _ = tokio::fs::remove_file(&tmp).await;
+        return Err(Problem::bad_request("the file is empty"));
+    }
+    let final_path = state.store.files_dir().join(&attachment_id);
+    tokio::fs::rename(&tmp, &final_path).await.map_err(internal)?;
+    let record = Attachment {
+        id: attachment_id.clone(),
+        form_id: id,
+        field: query.field,
+        name: name.clone(),
+        media_type: media_type.clone(),
+        size,
+        sha512: sha512.clone(),
+        created_at: now_rfc3339(),
+        claimed: false,
+    };
+    state.store.add_attachment(record).await.map_err(internal)?;
+    tracing::info!(attachment = %attachment_id, size, media_type = %media_type, "attachment stored");
+    let file = FileRef { id: attachment_id, name, size, media_type, sha512: Some(sha512) };
+    Ok((StatusCode::CREATED, Json(file)).into_response())
+}
+
+/// Stream a body to `path`, enforcing `limit`; returns size, SHA-512 and the first bytes.
+async fn receive(body: Body, path: &std::path::Path, limit: u64) -> Result<(u64, String, Vec<u8>), Problem> {
+    let mut file = tokio::fs::File::create(path).await.map_err(internal)?;
+    let mut hasher = Sha512::new();
+    let mut size: u64 = 0;
+    let mut head = Vec::with_capacity(512);
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| Problem::bad_request("the upload was interrupted"))?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(Problem::too_large(limit));
+        }
+        if head.len() < 512 {
+            head.extend_from_slice(&chunk[..chunk.len().min(512 - head.len())]);
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(internal)?;
+    }
+    file.sync_all().await.map_err(internal)?;
+    Ok((size, hex(&hasher.finalize()), head))
+}
+
+/// The media type of content, from its magic bytes (never from what the client claims).
+pub fn sniff(head: &[u8]) -> String {
+    if let Some(kind) = infer::get(head) {
+        return kind.mime_type().to_owned();
+    }
+    let text = !head.is_empty() && std::str::from_utf8(head).is_ok() && !head.contains(&0);
+    if text { "text/plain" } else { "application/octet-stream" }.to_owned()
+}
+
+/// Body of `POST /api/v1/submissions`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SubmissionRequest {
+    /// Form id.
+    pub form_id: String,
+    /// Definition version the answers were given for.
+    pub form_version: String,
+    /// Language the citizen used.
+    pub language: String,
+    /// The payload (as produced by `antrag_core::submission_payload`).
+    pub data: Answers,
+    /// The citizen's date (`YYYY-MM-DD`), so that "today" means the same day in browser and
+    /// server; accepted within one day of the server's date.
+    #[serde(default)]
+    pub client_date: Option<String>,
+}
+
+/// `POST /api/v1/submissions`: validate with antrag-core and store exactly once per
+/// `Idempotency-Key`.
+pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "idempotency-key-missing",
+                "Idempotency-Key header required",
+                "send a client-generated UUID in the Idempotency-Key header",
+            )
+        })?;
+    if key.len() > 128 || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Err(Problem::new(
+            StatusCode::BAD_REQUEST,
+            "idempotency-key-invalid",
+            "Invalid Idempotency-Key",
+            "use a UUID (letters, digits and hyphens, at most 128)",
+        ));
+    }
+    let request: SubmissionRequest = serde_json::from_slice(&body).map_err(|e| {
+        // serde's message names the field and position, never the values typed.
+        Problem::bad_request(format!(
+            "the body is not a submission: {}",
+            e.to_string().split(" at line").next().unwrap_or("")
+        ))
+    })?;
+    let entry = state.catalog.current(&request.form_id).ok_or_else(|| unknown_form(&request.form_id))?;
+    let def = entry.form.def();
+    if def.version != request.form_version {
+        let known = state.catalog.version(&request.form_id, &request.form_version).is_some();
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "version-changed",
+            "The form has changed",
+            format!("answers were given for version {}, the current version is {}", request.form_version, def.version),
+        )
+        .with("currentVersion", json!(def.version))
+        .with("versionKnown", json!(known)));
+    }
+    if !def.languages.contains(&request.language) {
+        return Err(Problem::bad_request(format!("language \"{}\" is not offered by this form", request.language)));
+    }
+
+    // Trust only the server's own records of attachments: size, type and checksum.
+    let mut data = request.data;
+    let attachment_ids = rewrite_file_refs(&state, &entry, &mut data).await?;
+    let ctx = Context::on(request_today(request.client_date.as_deref()));
+    let report = validate(&entry.form, &data, &ctx);
+    if !report.is_valid() {
+        return Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "The answers are not valid",
+            format!("{} problem(s) found", report.issues.len()),
+        )
+        .with("issues", serde_json::to_value(&report).unwrap_or(Value::Null)));
+    }
+    let payload = submission_payload(&entry.form, &data, &ctx);
+    let now = time::OffsetDateTime::now_utc();
+    let new = NewSubmission {
+        idempotency_key: key.to_owned(),
+        request_sha256: hex(&Sha256::digest(&body)),
+        form_id: def.id.clone(),
+        form_version: def.version.clone(),
+        language: request.language,
+        payload,
+        reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
+        year: now.year(),
+        received_at: now_rfc3339(),
+        status_token: random_token(32),
+        attachment_ids,
+    };
+    match state.store.submit(new).await.map_err(internal)? {
+        SubmitOutcome::Created(receipt) => {
+            tracing::info!(reference = %receipt.reference, form = %receipt.form_id, "submission stored");
+            Ok(receipt_response(StatusCode::CREATED, &receipt, false))
+        }
+        SubmitOutcome::Replayed(receipt) => {
+            tracing::info!(reference = %receipt.reference, "idempotent replay");
+            Ok(receipt_response(StatusCode::CREATED, &receipt, true))
+        }
+        SubmitOutcome::KeyReused => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            "this Idempotency-Key was already used for a different submission; generate a new key per submission",
+        )),
+        SubmitOutcome::AttachmentUnavailable(id) => Err(Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "attachment-unavailable",
+            "An attachment is not available",
+            format!("attachment {id} is unknown, belongs to another form, or was already submitted"),
+        )
+        .with("attachment", json!(id))),
+    }
+}
+
+fn receipt_response(status: StatusCode, receipt: &crate::store::Receipt, replayed: bool) -> Response {
+    let body = json!({
+        "reference": receipt.reference,
+        "receivedAt": receipt.received_at,
+        "status": receipt.status,
+        "statusUrl": format!("/api/v1/status/{}", receipt.status_token),
+    });
+    let mut response = (status, Json(body)).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if replayed {
+        h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// Replace every file reference in the answers by the server's record of that attachment;
+/// returns the attachment ids.
+async fn rewrite_file_refs(state: &AppState, entry: &Entry, data: &mut Answers) -> Result<Vec<String>, Problem> {
+    let mut ids = Vec::new();
+    for (path, files) in antrag_core::file_refs(&entry.form, data) {
+        let mut replaced = Vec::with_capacity(files.len());
+        for file in files {
+            let record = state.store.attachment(file.id.clone()).await.map_err(internal)?;
+            let record = record.ok_or_else(|| {
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "attachment-unavailable",
+                    "An attachment is not available",
+                    format!("attachment {} is unknown", file.id),
+                )
+                .with("attachment", json!(file.id))
+            })?;
+            ids.push(record.id.clone());
+            replaced.push(FileRef {
+                id: record.id,
+                name: record.name,
+                size: record.size,
+                media_type: record.media_type,
+                sha512: Some(record.sha512),
+            });
+        }
+        antrag_core::answers::set(data, &path, serde_json::to_value(replaced).unwrap_or(Value::Null));
+    }
+    Ok(ids)
+}
+
+/// `GET /api/v1/status/{token}`: status for the citizen, by capability URL.
+pub async fn status(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, Problem> {
+    let receipt = state.store.receipt_by_token(token).await.map_err(internal)?;
+    let receipt = receipt.ok_or_else(|| Problem::not_found("no submission has this status link"))?;
+    let mut response = Json(json!({
+        "reference": receipt.reference,
+        "receivedAt": receipt.received_at,
+        "status": receipt.status,
+        "formId": receipt.form_id,
+        "formVersion": receipt.form_version,
+    }))
+    .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// Pagination of the inbox.
+#[derive(Debug, Deserialize)]
+pub struct Page {
+    /// Maximum number of entries (default 50, at most 500).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Entries to skip.
+    #[serde(default)]
+    pub offset: Option<u32>,
+}
+
+/// `GET /api/v1/inbox/submissions` (clerk token): newest first.
+pub async fn inbox_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(page): Query<Page>,
+) -> Result<Response, Problem> {
+    authorize_clerk(&state, &headers)?;
+    let list = state.store.list(page.limit.unwrap_or(50).min(500), page.offset.unwrap_or(0)).await.map_err(internal)?;
+    let total = state.store.count().await.map_err(internal)?;
+    Ok(Json(json!({ "total": total, "submissions": list })).into_response())
+}
+
+/// `GET /api/v1/inbox/submissions/{reference}` (clerk token).
+pub async fn inbox_submission(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Response, Problem> {
+    authorize_clerk(&state, &headers)?;
+    let found = state.store.submission(reference).await.map_err(internal)?;
+    found.map(|s| Json(s).into_response()).ok_or_else(|| Problem::not_found("no submission has this reference"))
+}
+
+/// `GET /api/v1/inbox/attachments/{id}` (clerk token): the file, with its checksum verified.
+pub async fn inbox_attachment(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    authorize_clerk(&state, &headers)?;
+    let record = state
+        .store
+        .attachment(id.clone())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| Problem::not_found("no such attachment"))?;
+    let bytes = tokio::fs::read(state.store.files_dir().join(&record.id)).await.map_err(internal)?;
+    if hex(&Sha512::digest(&bytes)) != record.sha512 {
+        tracing::error!(attachment = %record.id, "attachment checksum mismatch");
+        return Err(Problem::internal());
+    }
+    let disposition = format!("attachment; filename*=UTF-8''{}", percent_encode(&record.name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, record.media_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".into()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn authorize_clerk(state: &AppState, headers: &HeaderMap) -> Result<(), Problem> {
+    let unauthorized = || {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Clerk token required",
+            "send the inbox token as Authorization: Bearer <token>",
+        )
+    };
+    let Some(expected) = state.config.inbox_token.as_deref() else {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "inbox-disabled",
+            "The inbox is disabled",
+            "start the server with --inbox-token to enable it",
+        ));
+    };
+    let given =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(unauthorized()),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The date validation uses: the client's date when it is within a day of the server's
+/// (time zones), otherwise the server's.
+fn request_today(client: Option<&str>) -> Date {
+    let now = time::OffsetDateTime::now_utc();
+    let server = Date::new(now.year(), u32::from(u8::from(now.month())), u32::from(now.day())).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    });
+    match client.and_then(Date::parse_iso) {
+        Some(c) if (c.to_days() - server.to_days()).abs() <= 1 => c,
+        _ => server,
+    }
+}
+
+/// Current time as RFC 3339, seconds precision.
+pub fn now_rfc3339() -> String {
+    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// A random token of `bytes` bytes, hex (capability URLs, ids).
+pub fn random_token(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).expect("the operating system provides randomness");
+    hex(&buf)
+}
+
+/// Log an internal error (without personal data) and answer 500.
+pub fn internal<E: std::fmt::Display>(error: E) -> Problem {
+    tracing::error!(%error, "internal error");
+    Problem::internal()
+}

@@ -1,0 +1,207 @@
+//! # antrag-server
+//!
+//! The reference backend of Antrag's open submission contract (`docs/api/openapi.yaml`):
+//! the form catalog, attachments, idempotent submissions validated with antrag-core and stored
+//! durably in SQLite, status links for citizens, and a read-only clerk inbox. It also serves
+//! the built web app.
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod catalog;
+pub mod problem;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::catalog::Catalog;
+use crate::problem::Problem;
+use crate::store::Store;
+
+/// Server configuration (from flags and environment; see `antrag-server --help`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Directory of the SQLite database and attachment files.
+    pub data_dir: PathBuf,
+    /// Directory of form definitions.
+    pub forms_dir: PathBuf,
+    /// Directory of code lists.
+    pub codelists_dir: PathBuf,
+    /// Directory of the built web app (trunk's `dist`).
+    pub dist_dir: PathBuf,
+    /// Token for the clerk inbox; the inbox is off without one.
+    pub inbox_token: Option<String>,
+    /// Origins allowed to call the API from the browser (embedding sites).
+    pub cors_origins: Vec<String>,
+    /// Global cap on one attachment, bytes.
+    pub max_upload_bytes: u64,
+    /// Cap on JSON request bodies, bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: "data".into(),
+            forms_dir: "forms".into(),
+            codelists_dir: "codelists".into(),
+            dist_dir: "dist".into(),
+            inbox_token: None,
+            cors_origins: Vec::new(),
+            max_upload_bytes: 25 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The forms.
+    pub catalog: Arc<Catalog>,
+    /// Storage.
+    pub store: Store,
+    /// Configuration.
+    pub config: Arc<Config>,
+}
+
+/// Content-Security-Policy of every page the server sends: no inline script or style, no
+/// eval (only `wasm-unsafe-eval` to compile the app's WebAssembly).
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// The complete router: API, and the web app as fallback.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/forms", get(api::list_forms))
+        .route("/forms/{id}", get(api::current_form))
+        .route("/forms/{id}/versions/{version}", get(api::form_version))
+        .route("/forms/{id}/versions/{version}/payload-schema", get(api::form_payload_schema))
+        .route("/forms/{id}/versions/{version}/attachments", post(api::upload).layer(DefaultBodyLimit::disable()))
+        .route("/submissions", post(api::submit))
+        .route("/status/{token}", get(api::status))
+        .route("/inbox/submissions", get(api::inbox_list))
+        .route("/inbox/submissions/{reference}", get(api::inbox_submission))
+        .route("/inbox/attachments/{id}", get(api::inbox_attachment))
+        .fallback(|| async { Problem::not_found("no such API endpoint") })
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(cors(&state.config.cors_origins));
+
+    let dist = &state.config.dist_dir;
+    let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback_service(app)
+        .layer(middleware::from_fn(static_headers))
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, "idempotency-key".parse().expect("header name")])
+        .expose_headers([header::ETAG, header::RETRY_AFTER, "idempotent-replayed".parse().expect("header name")])
+}
+
+/// Security and caching headers: hashed assets are immutable, everything else revalidates;
+/// HTML gets the CSP.
+async fn static_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    if path.starts_with("/api/") {
+        return response;
+    }
+    let is_html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    let hashed = path.rsplit('/').next().is_some_and(is_hashed_asset);
+    let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// Trunk names build outputs `name-<16 hex>.ext`.
+fn is_hashed_asset(file: &str) -> bool {
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// One log line per request: method, route template (never the concrete path, which may hold
+/// a capability token), status and duration. No bodies, no query strings.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| {
+        if request.uri().path().starts_with("/api/") {
+            "/api/…".into()
+        } else {
+            "static".into()
+        }
+    });
+    let response = next.run(request).await;
+    tracing::info!(%method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    response
+}
+
+/// Load the catalog, open the store and build the state.
+pub fn prepare(config: Config) -> Result<AppState, String> {
+    let catalog = Catalog::load(&config.forms_dir, &config.codelists_dir)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<String>())?;
+    let store = Store::open(&config.data_dir)
+        .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
+    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config) })
+}
+
+/// Serve until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    serve_on(listener, state).await
+}
+
+/// Serve on a bound listener (tests bind port 0).
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, forms = state.catalog.len(), "Antrag reference server listening on http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,198 @@
+//! `antrag-server`: the reference backend and the project's command-line tools.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use antrag_server::Config;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Antrag reference server: serves the web app and demo forms, receives submissions.
+#[derive(Parser, Debug)]
+#[command(name = "antrag-server", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web app and the API (the default).
+    Serve(ServeArgs),
+    /// Check form definitions and print every problem with its JSON pointer.
+    Lint {
+        /// Definition files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Directory of code lists to resolve references from.
+        #[arg(long, default_value = "codelists")]
+        codelists: PathBuf,
+    },
+    /// Print the JSON Schema of the definition format (antrag/1).
+    DefinitionSchema,
+    /// Print the JSON Schema of the payload of a definition.
+    PayloadSchema {
+        /// Definition file.
+        file: PathBuf,
+        /// Directory of code lists.
+        #[arg(long, default_value = "codelists")]
+        codelists: PathBuf,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ANTRAG_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Directory for the SQLite database and uploaded files (created if missing).
+    #[arg(long, env = "ANTRAG_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Directory of form definitions (*.json) to serve.
+    #[arg(long, env = "ANTRAG_FORMS_DIR", default_value = "./forms")]
+    forms_dir: PathBuf,
+    /// Directory of code lists (*.json) that definitions may reference.
+    #[arg(long, env = "ANTRAG_CODELISTS_DIR", default_value = "./codelists")]
+    codelists_dir: PathBuf,
+    /// Directory of the built web app (trunk build output).
+    #[arg(long, env = "ANTRAG_DIST_DIR", default_value = "./dist")]
+    dist_dir: PathBuf,
+    /// Token for the clerk inbox API (Authorization: Bearer <token>); without it the inbox is off.
+    #[arg(long, env = "ANTRAG_INBOX_TOKEN", hide_env_values = true)]
+    inbox_token: Option<String>,
+    /// Origin allowed to use the API from a browser (repeat, or comma-separated), e.g. https://www.musterstadt.de
+    #[arg(long = "cors-origin", env = "ANTRAG_CORS_ORIGINS", value_delimiter = ',')]
+    cors_origins: Vec<String>,
+    /// Largest accepted attachment, bytes (a field's own maxSize may be smaller).
+    #[arg(long, env = "ANTRAG_MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024)]
+    max_upload_bytes: u64,
+    /// Largest accepted JSON request body, bytes.
+    #[arg(long, env = "ANTRAG_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Log format.
+    #[arg(long, env = "ANTRAG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Lint { files, codelists }) => lint(&files, &codelists),
+        Some(Command::DefinitionSchema) => {
+            println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
+            ExitCode::SUCCESS
+        }
+        Some(Command::PayloadSchema { file, codelists }) => {
+            let (lists, _) = antrag_server::catalog::load_code_lists(&codelists);
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            match antrag_server::catalog::prepare(&text, &lists) {
+                Ok(entry) => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&antrag_core::payload_schema(entry.form.def())).expect("json")
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => {
+                    problems.iter().for_each(|p| eprintln!("{}: {p}", file.display()));
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    init_logging(args.log_format);
+    let config = Config {
+        addr: args.addr,
+        data_dir: args.data_dir,
+        forms_dir: args.forms_dir,
+        codelists_dir: args.codelists_dir,
+        dist_dir: args.dist_dir,
+        inbox_token: args.inbox_token.filter(|t| !t.is_empty()),
+        cors_origins: args.cors_origins,
+        max_upload_bytes: args.max_upload_bytes,
+        max_body_bytes: args.max_body_bytes,
+    };
+    if !config.dist_dir.join("index.html").exists() {
+        tracing::warn!(dist = %config.dist_dir.display(), "no built web app found; build it with `make build` (the API works without it)");
+    }
+    let state = match antrag_server::prepare(config) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(antrag_server::serve(state)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cannot serve: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lint(files: &[PathBuf], codelists: &std::path::Path) -> ExitCode {
+    let (lists, list_errors) = antrag_server::catalog::load_code_lists(codelists);
+    let mut failed = !list_errors.is_empty();
+    list_errors.iter().for_each(|e| eprint!("{e}"));
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{}: {e}", file.display());
+                failed = true;
+                continue;
+            }
+        };
+        match antrag_server::catalog::prepare(&text, &lists) {
+            Ok(entry) => {
+                for w in entry.form.warnings() {
+                    println!("{}: {w}", file.display());
+                }
+                println!("{}: ok", file.display());
+            }
+            Err(problems) => {
+                failed |= antrag_core::lint::has_errors(&problems);
+                for p in problems {
+                    println!("{}: {p}", file.display());
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANTRAG_LOG").unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}

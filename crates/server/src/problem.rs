@@ -1,0 +1,108 @@
+//! Errors as `application/problem+json` (RFC 9457). Every error answer of the API is one.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
+
+/// Base of the problem type URIs; the documentation lists each type.
+pub const TYPE_BASE: &str = "https://antrag.dev/problems/";
+
+/// An API error.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Problem type slug (`validation`, `unknown-form`, …).
+    pub kind: &'static str,
+    /// Short, fixed summary of the type.
+    pub title: &'static str,
+    /// Explanation of this occurrence (never containing personal data).
+    pub detail: String,
+    /// Extension members (`issues`, `currentVersion`, …).
+    pub extensions: Map<String, Value>,
+    /// Seconds after which a retry makes sense (429, 503).
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    /// A problem without extensions.
+    pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        Problem { status, kind, title, detail: detail.into(), extensions: Map::new(), retry_after: None }
+    }
+
+    /// Add an extension member.
+    pub fn with(mut self, key: &str, value: Value) -> Self {
+        self.extensions.insert(key.to_owned(), value);
+        self
+    }
+
+    /// 400: the body is not the JSON the endpoint expects.
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "bad-request", "The request is malformed", detail)
+    }
+
+    /// 404.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    /// 500, logged by the caller; the detail never reveals internals.
+    pub fn internal() -> Self {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "The server could not complete the request. Please try again.",
+        )
+    }
+
+    /// 413.
+    pub fn too_large(limit: u64) -> Self {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "The request body is too large",
+            format!("at most {limit} bytes are accepted"),
+        )
+        .with("limit", json!(limit))
+    }
+
+    /// 429 with Retry-After.
+    pub fn rate_limited(retry_after: u64) -> Self {
+        let mut p = Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            format!("retry after {retry_after} seconds"),
+        );
+        p.retry_after = Some(retry_after);
+        p
+    }
+
+    /// The problem's JSON body.
+    pub fn body(&self) -> Value {
+        let mut body = json!({
+            "type": format!("{TYPE_BASE}{}", self.kind),
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        if let Some(obj) = body.as_object_mut() {
+            obj.extend(self.extensions.clone());
+        }
+        body
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, serde_json::to_string(&self.body()).unwrap_or_default()).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}

@@ -1,0 +1,490 @@
+//! Durable storage: SQLite (WAL, `synchronous=FULL`, migrations) for submissions and
+//! attachment records, files on disk with SHA-512 checksums.
+//!
+//! A submission is acknowledged only after its transaction committed; with
+//! `synchronous=FULL` the commit has reached the disk. Idempotency keys are unique in the
+//! database, so a retried request can never create a second record.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: submissions, reference counters, attachments.
+    "CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        reference TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        request_sha256 TEXT NOT NULL,
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        language TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'received',
+        status_token TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE reference_counters (
+        prefix TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        last INTEGER NOT NULL,
+        PRIMARY KEY (prefix, year)
+    );
+    CREATE TABLE attachments (
+        id TEXT PRIMARY KEY,
+        form_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha512 TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        submission_id INTEGER REFERENCES submissions(id)
+    );
+    CREATE INDEX attachments_by_submission ON attachments(submission_id);",
+];
+
+/// Storage errors.
+#[derive(Debug)]
+pub enum StoreError {
+    /// SQLite failed.
+    Db(rusqlite::Error),
+    /// The file system failed.
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Db(e) => write!(f, "database: {e}"),
+            StoreError::Io(e) => write!(f, "file system: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// The store. Cheap to clone; one connection serialises writes (SQLite has one writer anyway).
+#[derive(Clone)]
+pub struct Store {
+    conn: Arc<Mutex<Connection>>,
+    files: PathBuf,
+}
+
+/// A submission to store.
+#[derive(Debug, Clone)]
+pub struct NewSubmission {
+    /// Client-chosen idempotency key.
+    pub idempotency_key: String,
+    /// SHA-256 of the request body, to tell a retry from a reuse of the key.
+    pub request_sha256: String,
+    /// Form id.
+    pub form_id: String,
+    /// Definition version.
+    pub form_version: String,
+    /// Language the citizen used.
+    pub language: String,
+    /// Validated payload.
+    pub payload: Value,
+    /// Prefix of the reference number.
+    pub reference_prefix: String,
+    /// Year for the reference number.
+    pub year: i32,
+    /// Receipt time, RFC 3339.
+    pub received_at: String,
+    /// Capability token for the status URL.
+    pub status_token: String,
+    /// Attachment ids the payload references.
+    pub attachment_ids: Vec<String>,
+}
+
+/// A stored submission's receipt (what the client is told).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// Reference number (`BPA-2026-000123`).
+    pub reference: String,
+    /// Receipt time.
+    pub received_at: String,
+    /// Processing status.
+    pub status: String,
+    /// Capability token of the status URL.
+    #[serde(skip)]
+    pub status_token: String,
+    /// Form id.
+    pub form_id: String,
+    /// Definition version.
+    pub form_version: String,
+}
+
+/// What storing a submission did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    /// A new record was committed.
+    Created(Receipt),
+    /// The key was seen before with the same request: the earlier receipt.
+    Replayed(Receipt),
+    /// The key was seen before with a different request.
+    KeyReused,
+    /// An attachment is unknown, belongs to another form or to another submission.
+    AttachmentUnavailable(String),
+}
+
+/// A stored submission, for the clerk inbox.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredSubmission {
+    /// The receipt.
+    #[serde(flatten)]
+    pub receipt: Receipt,
+    /// Language.
+    pub language: String,
+    /// The payload.
+    pub payload: Value,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+}
+
+/// An attachment record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// Id.
+    pub id: String,
+    /// Form id it was uploaded for.
+    #[serde(skip)]
+    pub form_id: String,
+    /// Field path it was uploaded for.
+    #[serde(skip)]
+    pub field: String,
+    /// File name.
+    pub name: String,
+    /// Sniffed media type.
+    pub media_type: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-512, hex.
+    pub sha512: String,
+    /// Upload time.
+    #[serde(skip)]
+    pub created_at: String,
+    /// Whether a submission references it.
+    #[serde(skip)]
+    pub claimed: bool,
+}
+
+impl Store {
+    /// Open (and migrate) the store in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        let files = data_dir.join("files");
+        std::fs::create_dir_all(&files)?;
+        let mut conn = Connection::open(data_dir.join("antrag.sqlite3"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn: Arc::new(Mutex::new(conn)), files })
+    }
+
+    /// Where attachment files live.
+    pub fn files_dir(&self) -> &Path {
+        &self.files
+    }
+
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Io(std::io::Error::other(e)))?
+    }
+
+    /// Store a submission exactly once per idempotency key.
+    pub async fn submit(&self, new: NewSubmission) -> Result<SubmitOutcome, StoreError> {
+        self.with(move |conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some((hash, receipt)) = find_by_key(&tx, &new.idempotency_key)? {
+                return Ok(if hash == new.request_sha256 { SubmitOutcome::Replayed(receipt) } else { SubmitOutcome::KeyReused });
+            }
+            for id in &new.attachment_ids {
+                let row: Option<(String, Option<i64>)> = tx
+                    .query_row("SELECT form_id, submission_id FROM attachments WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                match row {
+                    Some((form, None)) if form == new.form_id => {}
+                    _ => return Ok(SubmitOutcome::AttachmentUnavailable(id.clone())),
+                }
+            }
+            let last: i64 = tx.query_row(
+                "INSERT INTO reference_counters (prefix, year, last) VALUES (?1, ?2, 1)
+                 ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1 RETURNING last",
+                params![new.reference_prefix, new.year],
+                |r| r.get(0),
+            )?;
+            let reference = format!("{}-{}-{:06}", new.reference_prefix, new.year, last);
+            tx.execute(
+                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    reference,
+                    new.idempotency_key,
+                    new.request_sha256,
+                    new.form_id,
+                    new.form_version,
+                    new.language,
+                    new.payload.to_string(),
+                    new.received_at,
+                    new.status_token
+                ],
+            )?;
+            let submission_id = tx.last_insert_rowid();
+            for id in &new.attachment_ids {
+                tx.execute("UPDATE attachments SET submission_id = ?1 WHERE id = ?2", params![submission_id, id])?;
+            }
+            tx.commit()?;
+            Ok(SubmitOutcome::Created(Receipt {
+                reference,
+                received_at: new.received_at,
+                status: "received".into(),
+                status_token: new.status_token,
+                form_id: new.form_id,
+                form_version: new.form_version,
+            }))
+        })
+        .await
+    }
+
+    /// The receipt behind a status token.
+    pub async fn receipt_by_token(&self, token: String) -> Result<Option<Receipt>, StoreError> {
+        self.with(move |conn| {
+            Ok(conn.query_row(&format!("{RECEIPT_SELECT} WHERE status_token = ?1"), [token], receipt_row).optional()?)
+        })
+        .await
+    }
+
+    /// Submissions, newest first.
+    pub async fn list(&self, limit: u32, offset: u32) -> Result<Vec<Receipt>, StoreError> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare(&format!("{RECEIPT_SELECT} ORDER BY id DESC LIMIT ?1 OFFSET ?2"))?;
+            let rows = stmt.query_map(params![limit, offset], receipt_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+    }
+
+    /// Number of stored submissions (for tests and the load command).
+    pub async fn count(&self) -> Result<u64, StoreError> {
+        self.with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get::<_, i64>(0))? as u64))
+            .await
+    }
+
+    /// One submission with payload and attachments.
+    pub async fn submission(&self, reference: String) -> Result<Option<StoredSubmission>, StoreError> {
+        self.with(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT reference, received_at, status, status_token, form_id, form_version, language, payload, id FROM submissions WHERE reference = ?1",
+                    [&reference],
+                    |r| {
+                        Ok((
+                            receipt_row(r)?,
+                            r.get::<_, String>(6)?,
+                            r.get::<_, String>(7)?,
+                            r.get::<_, i64>(8)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((receipt, language, payload, id)) = row else { return Ok(None) };
+            let mut stmt = conn.prepare(&format!("{ATTACHMENT_SELECT} WHERE submission_id = ?1 ORDER BY created_at"))?;
+            let attachments = stmt.query_map([id], attachment_row)?.collect::<Result<Vec<_>, _>>()?;
+            Ok(Some(StoredSubmission {
+                receipt,
+                language,
+                payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
+                attachments,
+            }))
+        })
+        .await
+    }
+
+    /// Record an uploaded file (already written to `files_dir()/id` and synced).
+    pub async fn add_attachment(&self, attachment: Attachment) -> Result<(), StoreError> {
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO attachments (id, form_id, field, name, media_type, size, sha512, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    attachment.id,
+                    attachment.form_id,
+                    attachment.field,
+                    attachment.name,
+                    attachment.media_type,
+                    attachment.size as i64,
+                    attachment.sha512,
+                    attachment.created_at
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// An attachment record.
+    pub async fn attachment(&self, id: String) -> Result<Option<Attachment>, StoreError> {
+        self.with(move |conn| {
+            Ok(conn.query_row(&format!("{ATTACHMENT_SELECT} WHERE id = ?1"), [id], attachment_row).optional()?)
+        })
+        .await
+    }
+}
+
+const RECEIPT_SELECT: &str =
+    "SELECT reference, received_at, status, status_token, form_id, form_version FROM submissions";
+const ATTACHMENT_SELECT: &str =
+    "SELECT id, form_id, field, name, media_type, size, sha512, created_at, submission_id IS NOT NULL FROM attachments";
+
+fn receipt_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Receipt> {
+    Ok(Receipt {
+        reference: r.get(0)?,
+        received_at: r.get(1)?,
+        status: r.get(2)?,
+        status_token: r.get(3)?,
+        form_id: r.get(4)?,
+        form_version: r.get(5)?,
+    })
+}
+
+fn attachment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Attachment> {
+    Ok(Attachment {
+        id: r.get(0)?,
+        form_id: r.get(1)?,
+        field: r.get(2)?,
+        name: r.get(3)?,
+        media_type: r.get(4)?,
+        size: r.get::<_, i64>(5)? as u64,
+        sha512: r.get(6)?,
+        created_at: r.get(7)?,
+        claimed: r.get(8)?,
+    })
+}
+
+fn find_by_key(conn: &Connection, key: &str) -> rusqlite::Result<Option<(String, Receipt)>> {
+    conn.query_row(
+        "SELECT request_sha256, reference, received_at, status, status_token, form_id, form_version FROM submissions WHERE idempotency_key = ?1",
+        [key],
+        |r| {
+            Ok((
+                r.get(0)?,
+                Receipt {
+                    reference: r.get(1)?,
+                    received_at: r.get(2)?,
+                    status: r.get(3)?,
+                    status_token: r.get(4)?,
+                    form_id: r.get(5)?,
+                    form_version: r.get(6)?,
+                },
+            ))
+        },
+    )
+    .optional()
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn submission(key: &str, hash: &str) -> NewSubmission {
+        NewSubmission {
+            idempotency_key: key.into(),
+            request_sha256: hash.into(),
+            form_id: "f".into(),
+            form_version: "1".into(),
+            language: "de".into(),
+            payload: serde_json::json!({"a": 1}),
+            reference_prefix: "TST".into(),
+            year: 2026,
+            received_at: "2026-11-28T12:00:00Z".into(),
+            status_token: format!("token-{key}"),
+            attachment_ids: vec![],
+        }
+    }
+
+    #[tokio::test]
+    async fn one_record_per_key_and_sequential_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let SubmitOutcome::Created(first) = store.submit(submission("k1", "h1")).await.unwrap() else { panic!() };
+        assert_eq!(first.reference, "TST-2026-000001");
+        assert_eq!(store.submit(submission("k1", "h1")).await.unwrap(), SubmitOutcome::Replayed(first.clone()));
+        assert_eq!(store.submit(submission("k1", "other")).await.unwrap(), SubmitOutcome::KeyReused);
+        let SubmitOutcome::Created(second) = store.submit(submission("k2", "h2")).await.unwrap() else { panic!() };
+        assert_eq!(second.reference, "TST-2026-000002");
+        assert_eq!(store.count().await.unwrap(), 2);
+        // Reopening runs no migration twice and keeps the data.
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.count().await.unwrap(), 2);
+        assert_eq!(store.receipt_by_token("token-k2".into()).await.unwrap().unwrap().reference, second.reference);
+    }
+
+    #[tokio::test]
+    async fn attachments_are_claimed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let att = Attachment {
+            id: "a1".into(),
+            form_id: "f".into(),
+            field: "x".into(),
+            name: "n.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 3,
+            sha512: "00".into(),
+            created_at: "t".into(),
+            claimed: false,
+        };
+        store.add_attachment(att).await.unwrap();
+        let mut s = submission("k1", "h1");
+        s.attachment_ids = vec!["a1".into()];
+        assert!(matches!(store.submit(s).await.unwrap(), SubmitOutcome::Created(_)));
+        let mut again = submission("k2", "h2");
+        again.attachment_ids = vec!["a1".into()];
+        assert_eq!(store.submit(again).await.unwrap(), SubmitOutcome::AttachmentUnavailable("a1".into()));
+        let mut unknown = submission("k3", "h3");
+        unknown.attachment_ids = vec!["nope".into()];
+        assert_eq!(store.submit(unknown).await.unwrap(), SubmitOutcome::AttachmentUnavailable("nope".into()));
+    }
+}

@@ -1,0 +1,40 @@
+// End-to-end tests in Debian's Chromium (never a downloaded browser) against the real
+// reference server, which serves the release build from dist/ with a fresh database.
+import { defineConfig } from '@playwright/test';
+
+const port = Number(process.env.ANTRAG_E2E_PORT ?? 8181);
+export const inboxToken = 'e2e-inbox-token';
+const server = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'target/e2e-results',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['html', { outputFolder: 'target/e2e-report', open: 'never' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    locale: 'de-DE',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --inbox-token ${inboxToken} --log-format json`,
+    url: `http://127.0.0.1:${port}/api/v1/forms`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Make a fresh Debian 12 machine ready to build, run and test Antrag. Idempotent: with
+# everything present it finishes in seconds. Recipe and timings: ../shared/notes/toolchain.md.
+#
+# Installs: the wasm32 target, Trunk, the wasm-bindgen CLI that matches Cargo.lock exactly,
+# Debian's chromium + chromium-driver, and the npm packages of package-lock.json (Playwright
+# test runner, axe-core, binaryen's wasm-opt). Never downloads a browser or tools from GitHub.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "bootstrap: no wasm-bindgen in Cargo.lock" >&2; exit 1; }
+
+log() { printf 'bootstrap: %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+command -v cargo >/dev/null || { echo "bootstrap: cargo not found; install Rust with rustup first (https://rustup.rs)" >&2; exit 1; }
+command -v npm >/dev/null || { echo "bootstrap: npm not found; install Node.js 20 or newer" >&2; exit 1; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+if ! have chromium Chromium || ! have chromedriver ChromeDriver; then
+  log "installing Debian's chromium and chromium-driver"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# The two cargo installs take ~12 and ~4 minutes on a fresh machine; run them side by side.
+pids=()
+if ! have trunk "trunk $TRUNK_VERSION"; then
+  log "installing trunk $TRUNK_VERSION (about 12 minutes on 2 cores)"
+  # --no-default-features also drops trunk's update check, which would need the network.
+  cargo install trunk --version "=$TRUNK_VERSION" --locked --no-default-features --features rustls --quiet &
+  pids+=($!)
+fi
+if ! have wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal Cargo.lock)"
+  # No --locked: the crate's own lock pins a webpki-roots release this registry lacks.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --quiet &
+  pids+=($!)
+fi
+for pid in "${pids[@]}"; do wait "$pid"; done
+
+# npm packages, reinstalled only when the lock file changed.
+stamp=node_modules/.antrag-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  log "installing npm packages (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi
+
+log "ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"

@@ -1,0 +1,241 @@
+//! The open submission contract, client side: catalog, definitions, submissions with an
+//! idempotency key and retries. Failures are typed end to end, never reduced to an `Option`.
+
+use antrag_core::{FormDef, Report};
+use gloo_net::http::{Request, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Base path of the API on the serving origin.
+pub const BASE: &str = "/api/v1";
+
+/// A catalog entry.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    /// Form id.
+    pub id: String,
+    /// Current version.
+    pub version: String,
+    /// Title.
+    pub title: antrag_core::Text,
+    /// Description.
+    #[serde(default)]
+    pub description: Option<antrag_core::Text>,
+    /// Languages.
+    pub languages: Vec<String>,
+    /// Default language.
+    pub default_language: String,
+}
+
+/// Why a request failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, DNS, connection refused, CORS, aborted.
+    Network,
+    /// The server answered with an error status.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// The problem's detail, if the body was problem+json.
+        detail: Option<String>,
+    },
+    /// The answer was not what the contract says.
+    Malformed(String),
+}
+
+/// Why a submission failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubmitError {
+    /// No answer from the server (retryable).
+    Network,
+    /// The server re-validated and found problems (422): the same report the core produces.
+    Rejected(Report),
+    /// The definition changed since the form was loaded (409).
+    VersionChanged {
+        /// The version the server accepts now.
+        current: String,
+    },
+    /// Too many requests (429), retry after the given seconds.
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: u32,
+    },
+    /// Another server answer (5xx retryable, other 4xx not).
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// Retry-After seconds, if sent.
+        retry_after: Option<u32>,
+    },
+}
+
+impl SubmitError {
+    /// Whether the same request may succeed later (network errors, 5xx, 429).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            SubmitError::Network | SubmitError::RateLimited { .. } => true,
+            SubmitError::Server { status, .. } => *status >= 500,
+            SubmitError::Rejected(_) | SubmitError::VersionChanged { .. } => false,
+        }
+    }
+}
+
+/// The receipt of a stored submission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Receipt {
+    /// Reference number.
+    pub reference: String,
+    /// Receipt time (RFC 3339).
+    pub received_at: String,
+    /// Status.
+    pub status: String,
+    /// Capability URL of the status.
+    pub status_url: String,
+}
+
+/// Body of a submission.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubmissionRequest {
+    /// Form id.
+    pub form_id: String,
+    /// Definition version.
+    pub form_version: String,
+    /// Language used.
+    pub language: String,
+    /// The payload from antrag-core.
+    pub data: Value,
+    /// The citizen's date.
+    pub client_date: String,
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|e| ApiError::Malformed(e.to_string()))?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    if response.ok() || response.status() == 304 {
+        return Ok(response);
+    }
+    let status = response.status();
+    let detail = response.json::<Value>().await.ok().and_then(|v| v["detail"].as_str().map(str::to_owned));
+    Err(ApiError::Status { status, detail })
+}
+
+/// The catalog.
+pub async fn catalog() -> Result<Vec<Summary>, ApiError> {
+    #[derive(Deserialize)]
+    struct Catalog {
+        forms: Vec<Summary>,
+    }
+    let response =
+        send(Ok(Request::get(&format!("{BASE}/forms")).build().map_err(|e| ApiError::Malformed(e.to_string()))?))
+            .await?;
+    response.json::<Catalog>().await.map(|c| c.forms).map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// The current definition of a form, as JSON text (parsed and linted by the caller).
+pub async fn definition(id: &str) -> Result<String, ApiError> {
+    let url = format!("{BASE}/forms/{}", encode(id));
+    let response = send(Request::get(&url).build()).await?;
+    response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))
+}
+
+/// Parse and check a definition received from the server.
+pub fn parse_definition(json: &str) -> Result<antrag_core::Form, Vec<antrag_core::Problem>> {
+    let def: FormDef = antrag_core::lint::parse(json)?;
+    antrag_core::Form::new(def)
+}
+
+/// Submit once. The caller keeps `key` with the answers until a receipt arrives, and retries
+/// with the same key.
+pub async fn submit(request: &SubmissionRequest, key: &str) -> Result<Receipt, SubmitError> {
+    let built = Request::post(&format!("{BASE}/submissions"))
+        .header("Idempotency-Key", key)
+        .header("Content-Type", "application/json")
+        .json(request)
+        .map_err(|_| SubmitError::Server { status: 0, retry_after: None })?;
+    let response = built.send().await.map_err(|_| SubmitError::Network)?;
+    let status = response.status();
+    let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse::<u32>().ok());
+    if status == 201 || status == 200 {
+        return response.json::<Receipt>().await.map_err(|_| SubmitError::Server { status, retry_after: None });
+    }
+    let problem: Value = response.json().await.unwrap_or(Value::Null);
+    Err(match status {
+        422 if problem.get("issues").is_some() => match serde_json::from_value::<Report>(problem["issues"].clone()) {
+            Ok(report) => SubmitError::Rejected(report),
+            Err(_) => SubmitError::Server { status, retry_after },
+        },
+        409 => {
+            SubmitError::VersionChanged { current: problem["currentVersion"].as_str().unwrap_or_default().to_owned() }
+        }
+        429 => SubmitError::RateLimited { retry_after: retry_after.unwrap_or(5) },
+        _ => SubmitError::Server { status, retry_after },
+    })
+}
+
+/// Percent-encode a path segment.
+pub fn encode(segment: &str) -> String {
+    js_sys::encode_uri_component(segment).as_string().unwrap_or_default()
+}
+
+/// Why an upload failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadError {
+    /// No connection.
+    Network,
+    /// The server refused the type (415).
+    Type,
+    /// The server refused the size (413).
+    Size,
+    /// Another status.
+    Status(u16),
+}
+
+/// Upload one file for a file field, reporting progress (0.0–1.0). XMLHttpRequest, because
+/// fetch has no upload progress.
+pub async fn upload(
+    form_id: &str,
+    version: &str,
+    field: &str,
+    file: &web_sys::File,
+    on_progress: impl Fn(f64) + 'static,
+) -> Result<antrag_core::FileRef, UploadError> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+
+    let url = format!(
+        "{BASE}/forms/{}/versions/{}/attachments?field={}&name={}",
+        encode(form_id),
+        encode(version),
+        encode(field),
+        encode(&file.name())
+    );
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| UploadError::Network)?;
+    xhr.open("POST", &url).map_err(|_| UploadError::Network)?;
+    let progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
+        if ev.length_computable() && ev.total() > 0.0 {
+            on_progress(ev.loaded() / ev.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+    }
+    let done = js_sys::Promise::new(&mut |resolve, _reject| {
+        xhr.set_onloadend(Some(&resolve));
+    });
+    xhr.send_with_opt_blob(Some(file)).map_err(|_| UploadError::Network)?;
+    let _ = wasm_bindgen_futures::JsFuture::from(done).await;
+    drop(progress);
+    match xhr.status().unwrap_or(0) {
+        201 | 200 => {
+            let text = xhr.response_text().ok().flatten().unwrap_or_default();
+            serde_json::from_str(&text).map_err(|_| UploadError::Status(201))
+        }
+        0 => Err(UploadError::Network),
+        413 => Err(UploadError::Size),
+        415 => Err(UploadError::Type),
+        status => Err(UploadError::Status(status)),
+    }
+}

@@ -1,0 +1,84 @@
+//! The error summary at the top of a step: it takes focus when "next" or "send" finds
+//! problems (so screen reader users hear how many and which), and each link moves focus to the
+//! field's input with its label or legend scrolled into view.
+
+use antrag_core::{FieldPath, Issue, Node};
+use leptos::prelude::*;
+
+use crate::dom;
+use crate::format;
+use crate::i18n::t;
+use crate::state::FormState;
+
+/// The summary, when there are flagged errors on the screen.
+#[component]
+pub fn ErrorSummary(state: FormState) -> impl IntoView {
+    let issues = Memo::new(move |_| state.summary_issues());
+    let summary_id = state.dom_id(&FieldPath::root().key("summary"));
+    Effect::new({
+        let summary_id = summary_id.clone();
+        move |_| {
+            if state.summary_focus.get() > 0 {
+                let id = summary_id.clone();
+                request_animation_frame(move || {
+                    dom::focus_id(&id, None);
+                });
+            }
+        }
+    });
+    view! {
+        <Show when=move || !issues.get().is_empty()>
+            <div class="antrag-error-summary" id=summary_id.clone() tabindex="-1" aria-labelledby=format!("{summary_id}-title")>
+                <h2 class="antrag-error-summary__title" id=format!("{summary_id}-title")>{move || t(&state.lang.get(), "summary.title")}</h2>
+                <ul class="antrag-error-summary__list">
+                    {move || issues.get().into_iter().map(|issue| view! { <SummaryItem state=state issue=issue /> }).collect::<Vec<_>>()}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// One linked error.
+#[component]
+fn SummaryItem(state: FormState, issue: Issue) -> impl IntoView {
+    let id = state.dom_id(&issue.path);
+    let href = format!("#{id}");
+    let message = {
+        let issue = issue.clone();
+        move || message(state, &issue)
+    };
+    view! {
+        <li>
+            <a
+                class="antrag-error-summary__link"
+                href=href
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    dom::focus_id(&id, Some(&format!("{id}-label")));
+                }
+            >
+                {message}
+            </a>
+        </li>
+    }
+}
+
+/// The message of an issue, as the field shows it.
+pub fn message(state: FormState, issue: &Issue) -> String {
+    let lang = state.lang.get();
+    state.form.with_value(|f| {
+        let def = f.def();
+        match f.node(&issue.path.static_path()) {
+            Some(Node::Field(field)) => format::error_message(
+                &lang,
+                def,
+                &field.label,
+                Some(field),
+                Some(antrag_core::select_widget(field)),
+                &issue.error,
+            ),
+            Some(Node::Group(group)) => format::error_message(&lang, def, &group.label, None, None, &issue.error),
+            None => format::error_message(&lang, def, &def.title, None, None, &issue.error),
+        }
+    })
+}

@@ -1,0 +1,171 @@
+//! A field: its context for widgets, and the one exhaustive mapping from the core's
+//! [`WidgetKind`] to a component.
+
+use std::sync::Arc;
+
+use antrag_core::definition::Field;
+use antrag_core::{Context, ErrorCode, FieldPath, WidgetKind};
+use leptos::prelude::*;
+use serde_json::Value;
+
+use super::checkbox::Checkbox;
+use super::checkboxes::Checkboxes;
+use super::date_input::DateInput;
+use super::file_upload::FileUpload;
+use super::locked_value::LockedValue;
+use super::radios::Radios;
+use super::select_input::SelectInput;
+use super::static_text::StaticText;
+use super::text_input::TextInput;
+use super::textarea::Textarea;
+use super::time_input::TimeInput;
+use super::unsupported::Unsupported;
+use super::yes_no::YesNo;
+use crate::format;
+use crate::i18n::t;
+use crate::state::FormState;
+
+/// What a widget needs about its field. Cheap to clone: signals are arena handles.
+#[derive(Clone)]
+pub struct FieldCtx {
+    /// The form.
+    pub state: FormState,
+    /// The field's definition.
+    pub field: Arc<Field>,
+    /// Runtime path.
+    pub path: FieldPath,
+    /// DOM id (`{id}`, `{id}-hint`, `{id}-error`, `{id}-label`).
+    pub id: String,
+    /// The widget chosen by the core.
+    pub widget: WidgetKind,
+    /// The answer.
+    pub value: Memo<Option<Value>>,
+    /// The error shown (flagged and present).
+    pub error: Memo<Option<ErrorCode>>,
+    /// Whether an answer is needed now.
+    pub required: Memo<bool>,
+}
+
+impl FieldCtx {
+    /// Build the context (creates the field's memos).
+    pub fn new(state: FormState, field: Arc<Field>, path: FieldPath) -> Self {
+        let widget = antrag_core::select_widget(&field);
+        let id = state.dom_id(&path);
+        let key = path.to_string();
+        let value = {
+            let path = path.clone();
+            Memo::new(move |_| state.value(&path))
+        };
+        let error = Memo::new(move |_| state.shown_error(&key));
+        let required = {
+            let path = path.clone();
+            let ctx = Context::on(state.today);
+            Memo::new(move |_| {
+                let form = state.form.get_value();
+                state.answers.with(|a| antrag_core::is_required(&form, a, &ctx, &path))
+            })
+        };
+        FieldCtx { state, field, path, id, widget, value, error, required }
+    }
+
+    /// The language.
+    pub fn lang(&self) -> String {
+        self.state.lang.get()
+    }
+
+    /// A definition text in the current language.
+    pub fn text(&self, text: &antrag_core::Text) -> String {
+        let dl = self.state.form.with_value(|f| f.def().default_language.clone());
+        text.resolve(&self.state.lang.get(), &dl).to_owned()
+    }
+
+    /// The label.
+    pub fn label(&self) -> String {
+        self.text(&self.field.label)
+    }
+
+    /// The hint, if any.
+    pub fn hint(&self) -> Option<String> {
+        self.field.hint.as_ref().map(|h| self.text(h))
+    }
+
+    /// The answer as text ("" when absent).
+    pub fn text_value(&self) -> String {
+        match self.value.get() {
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Set the answer.
+    pub fn set(&self, value: Value) {
+        self.state.set(&self.path, value);
+    }
+
+    /// Set a text answer; an empty text clears it (empty means absent).
+    pub fn set_text(&self, text: String) {
+        self.set(if text.is_empty() { Value::Null } else { Value::String(text) });
+    }
+
+    /// The message of the shown error.
+    pub fn error_text(&self) -> Option<String> {
+        let error = self.error.get()?;
+        let lang = self.state.lang.get();
+        Some(self.state.form.with_value(|f| {
+            format::error_message(&lang, f.def(), &self.field.label, Some(&self.field), Some(self.widget), &error)
+        }))
+    }
+
+    /// `aria-describedby`: hint, then error.
+    pub fn describedby(&self) -> Option<String> {
+        let mut ids = Vec::new();
+        if self.field.hint.is_some() {
+            ids.push(format!("{}-hint", self.id));
+        }
+        if self.error.get().is_some() {
+            ids.push(format!("{}-error", self.id));
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+
+    /// " (optional)" for fields that need no answer (KERN marks optional, not required fields).
+    pub fn optional_marker(&self) -> Option<String> {
+        (!self.required.get()).then(|| format!(" {}", t(&self.lang(), "optional")))
+    }
+
+    /// The autocomplete token.
+    pub fn autocomplete(&self) -> Option<String> {
+        self.field.autocomplete.clone()
+    }
+}
+
+/// Render one field with the widget the core chose.
+#[component]
+pub fn FieldView(state: FormState, field: Arc<Field>, path: FieldPath) -> impl IntoView {
+    let ctx = FieldCtx::new(state, field, path);
+    match ctx.widget {
+        WidgetKind::Text
+        | WidgetKind::Email
+        | WidgetKind::Phone
+        | WidgetKind::Plz
+        | WidgetKind::Iban
+        | WidgetKind::Number
+        | WidgetKind::Currency => view! { <TextInput ctx=ctx /> }.into_any(),
+        WidgetKind::Textarea => view! { <Textarea ctx=ctx /> }.into_any(),
+        WidgetKind::Date => view! { <DateInput ctx=ctx with_time=false /> }.into_any(),
+        WidgetKind::DateTime => view! { <DateInput ctx=ctx with_time=true /> }.into_any(),
+        WidgetKind::Time => view! { <TimeInput ctx=ctx /> }.into_any(),
+        WidgetKind::Select => view! { <SelectInput ctx=ctx /> }.into_any(),
+        WidgetKind::Radios => view! { <Radios ctx=ctx /> }.into_any(),
+        WidgetKind::Checkboxes => view! { <Checkboxes ctx=ctx /> }.into_any(),
+        WidgetKind::YesNo => view! { <YesNo ctx=ctx /> }.into_any(),
+        WidgetKind::Checkbox => view! { <Checkbox ctx=ctx /> }.into_any(),
+        WidgetKind::File => view! { <FileUpload ctx=ctx /> }.into_any(),
+        WidgetKind::StaticText => view! { <StaticText ctx=ctx /> }.into_any(),
+        WidgetKind::Locked => view! { <LockedValue ctx=ctx /> }.into_any(),
+        // Hidden fields carry their value in the payload; there is nothing to show.
+        WidgetKind::Hidden => ().into_any(),
+        WidgetKind::Unsupported => view! { <Unsupported ctx=ctx /> }.into_any(),
+    }
+}

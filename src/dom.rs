@@ -1,0 +1,130 @@
+//! Small, safe wrappers around browser APIs (focus, history, titles, timers). None of them
+//! panics when an element or API is missing: the app keeps working without the nicety.
+
+use wasm_bindgen::JsCast;
+
+/// The document, if any.
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Focus the element with `id`; when `scroll_to` names another element (the label or legend),
+/// scroll that into view first so the question is visible above the input.
+pub fn focus_id(id: &str, scroll_to: Option<&str>) -> bool {
+    let Some(doc) = document() else { return false };
+    let Some(el) = doc.get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
+        return false;
+    };
+    if let Some(target) = scroll_to.and_then(|s| doc.get_element_by_id(s)) {
+        target.scroll_into_view();
+    } else {
+        el.scroll_into_view();
+    }
+    el.focus().is_ok()
+}
+
+/// Set the document title.
+pub fn set_title(title: &str) {
+    if let Some(doc) = document() {
+        doc.set_title(title);
+    }
+}
+
+/// Set `lang` and `dir` on the root element.
+pub fn set_language(lang: &str) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang);
+        let _ = root.set_attribute("dir", if antrag_core::text::is_rtl(lang) { "rtl" } else { "ltr" });
+    }
+}
+
+/// The current path of the page.
+pub fn pathname() -> String {
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
+}
+
+/// A query parameter of the current page.
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
+}
+
+/// The current URL with one query parameter set (or removed), for history entries.
+pub fn url_with_param(name: &str, value: Option<&str>) -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let url = web_sys::Url::new(&href).ok()?;
+    let params = url.search_params();
+    match value {
+        Some(v) => params.set(name, v),
+        None => params.delete(name),
+    }
+    url.set_search(&params.to_string().as_string().unwrap_or_default());
+    url.set_hash("");
+    Some(url.href())
+}
+
+/// Push a history entry carrying `state` (a small JSON value), optionally with a new URL.
+pub fn push_state(state: &serde_json::Value, url: Option<&str>) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let js = js_sys::JSON::parse(&state.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL);
+        let _ = history.push_state_with_url(&js, "", url);
+    }
+}
+
+/// Replace the current history entry's state.
+pub fn replace_state(state: &serde_json::Value, url: Option<&str>) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let js = js_sys::JSON::parse(&state.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL);
+        let _ = history.replace_state_with_url(&js, "", url);
+    }
+}
+
+/// A JS value (history state) as JSON.
+pub fn js_to_json(value: &wasm_bindgen::JsValue) -> Option<serde_json::Value> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Wait `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// A random UUID (v4) from the browser's CSPRNG.
+pub fn uuid() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("{:x}-fallback", (js_sys::Math::random() * 1e16) as u64))
+}
+
+/// Today's date in the citizen's time zone.
+pub fn today() -> antrag_core::Date {
+    let now = js_sys::Date::new_0();
+    antrag_core::Date::new(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
+        .unwrap_or(antrag_core::Date { year: 1970, month: 1, day: 1 })
+}
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Scroll the page to the top.
+pub fn scroll_top() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Open the print dialog.
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

@@ -1,0 +1,91 @@
+//! A form: load its definition, check it with antrag-core, then show the current screen.
+//! Browser Back/Forward move between screens (history entries per screen).
+
+use leptos::prelude::*;
+
+use super::confirmation::ConfirmationPage;
+use super::review::ReviewPage;
+use super::step::StepPage;
+use crate::api::{self, ApiError};
+use crate::dom;
+use crate::i18n::t;
+use crate::state::{history_state, screen_from_history, FormState, Screen};
+
+/// Load and show form `id`.
+#[component]
+pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<String>>) -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let loaded = LocalResource::new(move || {
+        reload.track();
+        let id = id.clone();
+        async move { api::definition(&id).await }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="antrag-loading">{t(&lang.get(), "load.loading")}</p> }>
+            {move || {
+                loaded.get().map(|result| match result {
+                    Ok(json) => match api::parse_definition(&json) {
+                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages /> }.into_any(),
+                        Err(problems) => {
+                            leptos::logging::error!("definition rejected: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default());
+                            view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
+                        }
+                    },
+                    Err(ApiError::Status { status: 404, .. }) => view! { <super::not_found::NotFoundPage lang=lang /> }.into_any(),
+                    Err(_) => view! {
+                        <div class="antrag-notice antrag-notice--error" role="alert">
+                            <p>{t(&lang.get(), "load.failed")}</p>
+                            <button type="button" class="antrag-button" on:click=move |_| reload.update(|n| *n += 1)>
+                                {t(&lang.get(), "load.retry")}
+                            </button>
+                        </div>
+                    }
+                    .into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The screens of a loaded form.
+#[component]
+fn FormFlow(form: antrag_core::Form, lang: RwSignal<String>, languages: RwSignal<Vec<String>>) -> impl IntoView {
+    // The form's own languages are offered; the UI falls back to German strings where it has
+    // no locale file.
+    let offered = form.def().languages.clone();
+    if !offered.contains(&lang.get_untracked()) {
+        lang.set(form.def().default_language.clone());
+    }
+    languages.set(offered);
+    let state = FormState::new(form, lang, "f-");
+
+    // Restore the screen from the history entry (reload) or the ?schritt= parameter.
+    let initial = web_sys::window()
+        .and_then(|w| w.history().ok())
+        .and_then(|h| h.state().ok())
+        .and_then(|s| dom::js_to_json(&s))
+        .and_then(|s| screen_from_history(&s))
+        .filter(|s| matches!(s, Screen::Step(_)))
+        .unwrap_or(Screen::Step(0));
+    state.screen.set(initial.clone());
+    dom::replace_state(&history_state(&initial), None);
+
+    let _ = window_event_listener(leptos::ev::popstate, move |ev| {
+        // Once sent, Back never returns to a sendable screen (no double submission).
+        if matches!(state.screen.get_untracked(), Screen::Done(_)) {
+            dom::replace_state(&history_state(&state.screen.get_untracked()), None);
+            return;
+        }
+        if let Some(screen) = dom::js_to_json(&ev.state()).and_then(|s| screen_from_history(&s)) {
+            if !matches!(screen, Screen::Done(_)) {
+                state.go(screen, false);
+            }
+        }
+    });
+
+    move || match state.screen.get() {
+        Screen::Step(index) => view! { <StepPage state=state index=index /> }.into_any(),
+        Screen::Review => view! { <ReviewPage state=state /> }.into_any(),
+        Screen::Done(receipt) => view! { <ConfirmationPage state=state receipt=receipt /> }.into_any(),
+    }
+}

@@ -1,0 +1,8 @@
+//! Pages: the catalog, a form (its steps, the answer summary, the confirmation), not found.
+
+pub mod catalog;
+pub mod confirmation;
+pub mod form;
+pub mod not_found;
+pub mod review;
+pub mod step;

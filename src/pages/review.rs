@@ -1,0 +1,117 @@
+//! Check your answers: every visible answer by step with change links, then send.
+
+use antrag_core::FieldPath;
+use leptos::prelude::*;
+
+use crate::api::SubmitError;
+use crate::components::error_summary::ErrorSummary;
+use crate::components::summary_list::SummaryList;
+use crate::dom;
+use crate::i18n::{t, tf};
+use crate::state::{FormState, SendState};
+
+/// The summary and the send button.
+#[component]
+pub fn ReviewPage(state: FormState) -> impl IntoView {
+    let heading_id = state.dom_id(&FieldPath::root().key("heading"));
+    let form_title = state.form.with_value(|f| (f.def().title.clone(), f.def().default_language.clone()));
+    Effect::new(move |_| {
+        let lang = state.lang.get();
+        dom::set_title(&format!(
+            "{} – {} – {}",
+            t(&lang, "review.title"),
+            form_title.0.resolve(&lang, &form_title.1),
+            t(&lang, "app.name")
+        ));
+    });
+    {
+        let id = heading_id.clone();
+        request_animation_frame(move || {
+            dom::focus_id(&id, None);
+        });
+    }
+    let steps = move || {
+        let visible = state.visible_steps();
+        state.form.with_value(|f| {
+            let def = f.def();
+            def.steps()
+                .into_iter()
+                .filter(|s| visible.contains(&s.index))
+                .map(|s| {
+                    (
+                        s.title.clone(),
+                        s.nodes.iter().map(|n| (*n).clone()).collect::<Vec<_>>(),
+                        def.default_language.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let sending = move || matches!(state.send.get(), SendState::Sending | SendState::Retrying { .. });
+    view! {
+        <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
+        <ErrorSummary state=state />
+        <h1 class="antrag-heading-l" id=heading_id tabindex="-1">{move || t(&state.lang.get(), "review.title")}</h1>
+        <p>{move || t(&state.lang.get(), "review.intro")}</p>
+        {move || {
+            steps()
+                .into_iter()
+                .map(|(title, nodes, dl)| {
+                    view! {
+                        <section class="antrag-review__step">
+                            <h2 class="antrag-heading-m">{move || title.resolve(&state.lang.get(), &dl).to_owned()}</h2>
+                            <SummaryList state=state nodes=nodes path=FieldPath::root() editable=true />
+                        </section>
+                    }
+                })
+                .collect::<Vec<_>>()
+        }}
+        <form class="antrag-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.submit();
+        }>
+            <p class="antrag-declaration">{move || t(&state.lang.get(), "review.declaration")}</p>
+            <SendStatus state=state />
+            <div class="antrag-button-group">
+                <button type="submit" class="antrag-button antrag-button--start" data-action="submit" aria-disabled=move || sending().then_some("true")>
+                    {move || t(&state.lang.get(), "review.submit")}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// What is happening with the submission, announced politely.
+#[component]
+fn SendStatus(state: FormState) -> impl IntoView {
+    let message = move || {
+        let lang = state.lang.get();
+        match state.send.get() {
+            SendState::Idle => None,
+            SendState::Sending => Some(("antrag-notice", t(&lang, "submit.sending"), false)),
+            SendState::Retrying { seconds } => {
+                Some(("antrag-notice", tf(&lang, "submit.retrying", &[("seconds", &seconds.to_string())]), false))
+            }
+            SendState::Failed(error) => Some(match error {
+                SubmitError::Network => ("antrag-notice antrag-notice--error", t(&lang, "submit.offline"), true),
+                SubmitError::Rejected(_) => ("antrag-notice antrag-notice--error", t(&lang, "submit.rejected"), false),
+                SubmitError::VersionChanged { .. } => {
+                    ("antrag-notice antrag-notice--error", t(&lang, "submit.version_changed"), false)
+                }
+                SubmitError::RateLimited { .. } => {
+                    ("antrag-notice antrag-notice--error", tf(&lang, "submit.failed", &[("status", "429")]), true)
+                }
+                SubmitError::Server { status, .. } => (
+                    "antrag-notice antrag-notice--error",
+                    tf(&lang, "submit.failed", &[("status", &status.to_string())]),
+                    true,
+                ),
+            }),
+        }
+    };
+    view! {
+        <div class="antrag-send-status" role="status" aria-live="polite">
+            {move || message().map(|(class, text, _)| view! { <p class=class>{text}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,96 @@
+//! One step: error summary, progress, title, questions, "next". The step's title becomes the
+//! document title, and the heading takes focus when the step changes (screen readers start
+//! reading at the new step).
+
+use antrag_core::FieldPath;
+use leptos::prelude::*;
+
+use crate::components::error_summary::ErrorSummary;
+use crate::components::node::nodes_view;
+use crate::components::progress::Progress;
+use crate::dom;
+use crate::i18n::t;
+use crate::state::FormState;
+
+/// The step at `index`.
+#[component]
+pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
+    let (title, intro, nodes, dl, form_title) = state.form.with_value(|f| {
+        let def = f.def();
+        let steps = def.steps();
+        let step = &steps[index.min(steps.len() - 1)];
+        (
+            step.title.clone(),
+            step.intro.cloned(),
+            step.nodes.iter().map(|n| (*n).clone()).collect::<Vec<_>>(),
+            def.default_language.clone(),
+            def.title.clone(),
+        )
+    });
+    let heading_id = state.dom_id(&FieldPath::root().key("heading"));
+    let first_visible = move || state.visible_steps().first().copied() == Some(index);
+    let has_errors = Memo::new(move |_| !state.summary_issues().is_empty());
+    {
+        let (title, form_title, dl) = (title.clone(), form_title.clone(), dl.clone());
+        Effect::new(move |_| {
+            let lang = state.lang.get();
+            let prefix = if has_errors.get() { t(&lang, "error.title_prefix") } else { String::new() };
+            dom::set_title(&format!(
+                "{prefix}{} – {} – {}",
+                title.resolve(&lang, &dl),
+                form_title.resolve(&lang, &dl),
+                t(&lang, "app.name")
+            ));
+        });
+    }
+    {
+        let heading_id = heading_id.clone();
+        Effect::new(move |previous: Option<()>| {
+            // Not on first load: the page starts at the top anyway.
+            if previous.is_some() || index > 0 || state.back_to_review.get_untracked() {
+                let id = heading_id.clone();
+                request_animation_frame(move || {
+                    dom::focus_id(&id, None);
+                });
+            }
+        });
+    }
+    let dl2 = dl.clone();
+    let form_intro = state.form.with_value(|f| f.def().ui.intro.clone()).filter(|_| index == 0);
+    view! {
+        <Show when=move || !first_visible()>
+            <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
+        </Show>
+        <form class="antrag-form" novalidate on:submit=move |ev| {
+            ev.prevent_default();
+            state.next(index);
+        }>
+            <ErrorSummary state=state />
+            <Progress state=state index=index />
+            <h1 class="antrag-heading-l" id=heading_id tabindex="-1">{move || title.resolve(&state.lang.get(), &dl).to_owned()}</h1>
+            {form_intro.map(|text| {
+                let dl = dl2.clone();
+                view! { <p class="antrag-body-l antrag-intro">{move || text.resolve(&state.lang.get(), &dl).to_owned()}</p> }
+            })}
+            {intro.map(|text| {
+                let dl = dl2.clone();
+                view! { <p class="antrag-intro">{move || text.resolve(&state.lang.get(), &dl).to_owned()}</p> }
+            })}
+            {nodes_view(state, &nodes, &FieldPath::root())}
+            <div class="antrag-button-group">
+                <button type="submit" class="antrag-button" data-action="next">
+                    {move || {
+                        let lang = state.lang.get();
+                        if state.back_to_review.get() {
+                            t(&lang, "nav.back_to_review")
+                        } else if state.visible_steps().last() == Some(&index) {
+                            t(&lang, "nav.to_review")
+                        } else {
+                            t(&lang, "nav.next")
+                        }
+                    }}
+                </button>
+            </div>
+        </form>
+    }
+}
