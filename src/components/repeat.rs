@@ -63,8 +63,7 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
             state.answers.update(|a| antrag_core::answers::remove_entry(a, &path, index));
             announce.set(tf(&state.lang.get_untracked(), "repeat.removed", &[("entry", &label)]));
             let remaining = count.get_untracked();
-            let target =
-                if remaining == 0 { id.clone() } else { format!("{id}-{}-legend", index.min(remaining - 1)) };
+            let target = if remaining == 0 { id.clone() } else { format!("{id}-{}-legend", index.min(remaining - 1)) };
             request_animation_frame(move || {
                 dom::focus_id(&target, None);
             });

@@ -231,9 +231,10 @@ impl Evaluator<'_> {
                 Value::String(out)
             }
             "+" | "*" => {
+                // json-logic-js reduces with parseFloat here (lenient), unlike - / % (Number()).
                 let mut acc = if op == "+" { 0.0 } else { 1.0 };
                 for arg in args {
-                    let n = to_number(&self.eval(arg, d)?);
+                    let n = parse_float(&self.eval(arg, d)?);
                     acc = if op == "+" { acc + n } else { acc * n };
                 }
                 number(acc)
@@ -366,6 +367,53 @@ fn to_number(value: &Value) -> f64 {
         Value::Array(_) => string_to_number(&to_js_string(value)),
         Value::Object(_) => f64::NAN,
     }
+}
+
+/// JavaScript `parseFloat(String(value))`: the longest decimal prefix, else NaN.
+fn parse_float(value: &Value) -> f64 {
+    if let Value::Number(n) = value {
+        return n.as_f64().unwrap_or(f64::NAN);
+    }
+    let text = to_js_string(value);
+    let t = text.trim_start();
+    let b = t.as_bytes();
+    let mut i = usize::from(matches!(b.first(), Some(b'+' | b'-')));
+    if t[i..].starts_with("Infinity") {
+        return if b[0] == b'-' { f64::NEG_INFINITY } else { f64::INFINITY };
+    }
+    let digits_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - digits_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        let mut j = i + 1;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        frac_digits = j - i - 1;
+        if int_digits + frac_digits > 0 {
+            i = j;
+        }
+    }
+    if int_digits + frac_digits == 0 {
+        return f64::NAN;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+            j += 1;
+        }
+        let exp_start = j;
+        while j < b.len() && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > exp_start {
+            i = j;
+        }
+    }
+    t[..i].parse().unwrap_or(f64::NAN)
 }
 
 fn string_to_number(s: &str) -> f64 {
@@ -627,6 +675,9 @@ mod tests {
         assert_eq!(eval(json!({"cat": ["I love ", "pie", 1]}), json!({})), json!("I love pie1"));
         assert_eq!(eval(json!({"max": [1, 2, 3]}), json!({})), json!(3));
         assert_eq!(eval(json!({"+": ["3", 1]}), json!({})), json!(4));
+        assert_eq!(eval(json!({"+": ["3.5kg", [1, "a"]]}), json!({})), json!(4.5));
+        assert_eq!(eval(json!({"+": [null]}), json!({})), json!(null));
+        assert_eq!(eval(json!({"*": ["2e1", ".5"]}), json!({})), json!(10));
         assert_eq!(eval(json!({"/": [4, 2]}), json!({})), json!(2));
         assert_eq!(eval(json!({"-": [2]}), json!({})), json!(-2));
         assert_eq!(eval(json!({"or": [false, 0, "a"]}), json!({})), json!("a"));

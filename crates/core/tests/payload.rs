@@ -1,0 +1,52 @@
+//! The submission payload and its JSON Schema.
+mod common;
+use antrag_core::{payload_schema, submission_payload, validate, Answers};
+use common::*;
+use serde_json::json;
+
+fn sample() -> antrag_core::Form {
+    form(json!([
+        {"field": "betrag", "datatype": "num_currency", "label": "Betrag"},
+        {"field": "anzahl", "datatype": "num_int", "label": "Anzahl", "required": true},
+        {"field": "datum", "datatype": "date", "label": "Datum"},
+        {"field": "iban", "datatype": "text", "format": "iban", "label": "IBAN"},
+        {"field": "info", "kind": "label", "datatype": "text", "label": "Hinweis"},
+        {"field": "quelle", "kind": "hidden", "datatype": "text", "label": "Quelle", "default": "web"},
+        {"group": "kinder", "label": "Kinder", "min": 0, "max": null, "items": [{"field": "name", "datatype": "text", "label": "Name"}]}
+    ]))
+}
+
+#[test]
+fn typed_values() {
+    let a: Answers = serde_json::from_value(json!({
+        "betrag": "1.234,50", "anzahl": "3", "datum": "2024-3-7", "iban": "de89 3704 0044 0532 0130 00",
+        "kinder": [{"name": " Ana "}, {}]
+    }))
+    .unwrap();
+    assert_eq!(
+        submission_payload(&sample(), &a, &ctx()),
+        json!({"betrag": 1234.5, "anzahl": 3, "datum": "2024-03-07", "iban": "DE89370400440532013000", "quelle": "web", "kinder": [{"name": "Ana"}, {}]})
+    );
+}
+
+#[test]
+fn payload_is_a_fixed_point_and_validates_like_the_answers() {
+    let f = sample();
+    let a: Answers = serde_json::from_value(json!({"betrag": "12,5", "anzahl": "3", "datum": "2024-03-07"})).unwrap();
+    let p = submission_payload(&f, &a, &ctx());
+    let p_answers: Answers = serde_json::from_value(p.clone()).unwrap();
+    assert_eq!(submission_payload(&f, &p_answers, &ctx()), p);
+    assert!(validate(&f, &p_answers, &ctx()).is_valid());
+}
+
+#[test]
+fn schema_describes_the_payload() {
+    let schema = payload_schema(sample().def());
+    assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(schema["properties"]["anzahl"]["type"], "integer");
+    assert_eq!(schema["properties"]["betrag"]["multipleOf"], 0.01);
+    assert_eq!(schema["properties"]["datum"]["format"], "date");
+    assert_eq!(schema["properties"]["kinder"]["type"], "array");
+    assert_eq!(schema["required"], json!(["anzahl"]));
+    assert!(schema["properties"].get("info").is_none(), "static text has no answer");
+}
