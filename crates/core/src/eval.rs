@@ -21,8 +21,11 @@ pub(crate) struct Eval<'a> {
     answers: &'a Answers,
     ctx: Context,
     today: String,
+    /// Visibility of nodes read by conditions, by runtime path.
     memo: RefCell<HashMap<FieldPath, bool>>,
     in_progress: RefCell<HashSet<FieldPath>>,
+    /// Visibility of each step, computed once.
+    steps: RefCell<Vec<Option<bool>>>,
 }
 
 impl<'a> Eval<'a> {
@@ -34,7 +37,14 @@ impl<'a> Eval<'a> {
             today: ctx.today.to_string(),
             memo: RefCell::new(HashMap::new()),
             in_progress: RefCell::new(HashSet::new()),
+            steps: RefCell::new(vec![None; form.def().ui.steps.len().max(1)]),
         }
+    }
+
+    /// Whether a node shows, given that its parent shows: its step (for top-level nodes) and
+    /// its own condition. The walks below use this; [`Self::visible`] is for arbitrary paths.
+    pub(crate) fn shows(&self, node: &Node, path: &FieldPath, top_level: bool) -> bool {
+        (!top_level || self.step_visible_for(node.key())) && node.visible_if().is_none_or(|c| self.holds(&c.0, path))
     }
 
     /// Whether the node at a runtime path is shown: its step, its ancestors and its own
@@ -74,10 +84,17 @@ impl<'a> Eval<'a> {
     }
 
     pub(crate) fn step_visible(&self, index: usize) -> bool {
-        match self.form.def().ui.steps.get(index) {
+        if let Some(Some(known)) = self.steps.borrow().get(index) {
+            return *known;
+        }
+        let visible = match self.form.def().ui.steps.get(index) {
             Some(step) => step.visible_if.as_ref().is_none_or(|c| self.holds(&c.0, &FieldPath::root())),
             None => index == 0,
+        };
+        if let Some(slot) = self.steps.borrow_mut().get_mut(index) {
+            *slot = Some(visible);
         }
+        visible
     }
 
     /// Evaluate a condition in the scope of a runtime path (its repeat indices).
@@ -123,107 +140,130 @@ impl<'a> Eval<'a> {
             return Value::Null;
         }
         match self.form.node(name) {
-            Some(node) => self.typed_node(node, &path).unwrap_or(Value::Null),
+            Some(node) => {
+                let value = answers::get(self.answers, &path);
+                self.typed_node(node, value, &mut path.clone()).unwrap_or(Value::Null)
+            }
             None => Value::Null,
         }
     }
 
-    /// A node's typed value (what the payload holds), `None` when absent.
-    fn typed_node(&self, node: &Node, path: &FieldPath) -> Option<Value> {
+    /// A node's typed value (what the payload holds), `None` when absent. The node itself is
+    /// known to show; its children are checked here.
+    fn typed_node(&self, node: &Node, value: Option<&Value>, path: &mut FieldPath) -> Option<Value> {
         match node {
             Node::Field(field) => {
                 if !takes_answer(field) {
                     return None;
                 }
-                let value = self.effective(field, path);
+                let value = self.effective(field, value);
                 value.filter(|v| is_present(Some(v))).map(|v| typed(field, v))
             }
             Node::Group(group) if group.is_list() => {
-                let count = answers::entry_count(self.answers, path);
-                let entries: Vec<Value> =
-                    (0..count).map(|i| Value::Object(self.typed_children(&group.items, &path.index(i)))).collect();
-                (!entries.is_empty()).then_some(Value::Array(entries))
+                let entries = value.and_then(Value::as_array)?;
+                let mut out = Vec::with_capacity(entries.len());
+                for (i, entry) in entries.iter().enumerate() {
+                    path.push_index(i);
+                    out.push(Value::Object(self.typed_children(&group.items, entry.as_object(), path, false)));
+                    path.pop();
+                }
+                (!out.is_empty()).then_some(Value::Array(out))
             }
             Node::Group(group) => {
-                let map = self.typed_children(&group.items, path);
+                let map = self.typed_children(&group.items, value.and_then(Value::as_object), path, false);
                 (!map.is_empty()).then_some(Value::Object(map))
             }
         }
     }
 
-    fn typed_children(&self, nodes: &[Node], path: &FieldPath) -> Map<String, Value> {
+    fn typed_children(
+        &self,
+        nodes: &[Node],
+        object: Option<&Map<String, Value>>,
+        path: &mut FieldPath,
+        top_level: bool,
+    ) -> Map<String, Value> {
         let mut map = Map::new();
         for node in nodes {
-            let child = path.key(node.key());
-            if !self.visible(&child) {
-                continue;
+            path.push_key(node.key());
+            if self.shows(node, path, top_level) {
+                if let Some(value) = self.typed_node(node, object.and_then(|o| o.get(node.key())), path) {
+                    map.insert(node.key().to_owned(), value);
+                }
             }
-            if let Some(value) = self.typed_node(node, &child) {
-                map.insert(node.key().to_owned(), value);
-            }
+            path.pop();
         }
         map
     }
 
     /// The submission payload: visible answers, typed, keyed by data keys.
     pub(crate) fn payload(&self) -> Map<String, Value> {
-        self.typed_children(&self.form.def().items, &FieldPath::root())
+        self.typed_children(&self.form.def().items, Some(self.answers), &mut FieldPath::root(), true)
     }
 
     /// A field's answer; hidden and locked fields fall back to their default, since nobody
     /// types them.
-    fn effective<'f>(&'f self, field: &'f Field, path: &FieldPath) -> Option<&'f Value> {
-        answers::get(self.answers, path)
-            .or_else(|| matches!(field.kind, Kind::Hidden | Kind::Locked).then_some(field.default.as_ref()).flatten())
+    fn effective<'f>(&'f self, field: &'f Field, value: Option<&'f Value>) -> Option<&'f Value> {
+        value.or_else(|| matches!(field.kind, Kind::Hidden | Kind::Locked).then_some(field.default.as_ref()).flatten())
     }
 
     // ---- validation ----
 
     pub(crate) fn validate(&self) -> Report {
         let mut report = Report::default();
-        let root = FieldPath::root();
-        self.unknown_keys(Some(self.answers), &self.form.def().items, &root, &mut report);
-        self.nodes(&self.form.def().items, self.form.compiled(), &root, &mut report);
-        self.rules(&self.form.def().rules, &root, &mut report);
+        let mut path = FieldPath::root();
+        let items = &self.form.def().items;
+        unknown_keys(self.answers, items, &path, &mut report);
+        self.nodes(items, self.form.compiled(), Some(self.answers), &mut path, true, &mut report);
+        self.rules(&self.form.def().rules, &path, &mut report);
         report
     }
 
-    fn unknown_keys(&self, object: Option<&Map<String, Value>>, nodes: &[Node], path: &FieldPath, report: &mut Report) {
-        let Some(object) = object else { return };
-        for key in object.keys() {
-            if !nodes.iter().any(|n| n.key() == key) {
-                report.push(&path.key(key), ErrorCode::UnknownField);
-            }
-        }
-    }
-
-    fn nodes(&self, nodes: &[Node], compiled: &[Compiled], path: &FieldPath, report: &mut Report) {
+    fn nodes(
+        &self,
+        nodes: &[Node],
+        compiled: &[Compiled],
+        object: Option<&Map<String, Value>>,
+        path: &mut FieldPath,
+        top_level: bool,
+        report: &mut Report,
+    ) {
         for (node, comp) in nodes.iter().zip(compiled) {
-            let here = path.key(node.key());
-            if !self.visible(&here) {
-                continue;
-            }
-            match (node, comp) {
-                (Node::Field(field), Compiled::Field(cf)) => {
-                    if let Some(error) = self.field(field, cf, &here) {
-                        report.push(&here, error);
+            path.push_key(node.key());
+            if self.shows(node, path, top_level) {
+                let value = object.and_then(|o| o.get(node.key()));
+                match (node, comp) {
+                    (Node::Field(field), Compiled::Field(cf)) => {
+                        if let Some(error) = self.field(field, cf, value, path) {
+                            report.push(path, error);
+                        }
                     }
+                    (Node::Group(group), Compiled::Group(children)) => self.group(group, children, value, path, report),
+                    _ => {}
                 }
-                (Node::Group(group), Compiled::Group(children)) => self.group(group, children, &here, report),
-                _ => {}
             }
+            path.pop();
         }
     }
 
-    fn group(&self, group: &Group, children: &[Compiled], path: &FieldPath, report: &mut Report) {
-        let value = answers::get(self.answers, path);
+    fn group(
+        &self,
+        group: &Group,
+        children: &[Compiled],
+        value: Option<&Value>,
+        path: &mut FieldPath,
+        report: &mut Report,
+    ) {
         if !group.is_list() {
-            match value {
-                None | Some(Value::Null) => {}
-                Some(Value::Object(map)) => self.unknown_keys(Some(map), &group.items, path, report),
+            let object = match value {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(map)) => {
+                    unknown_keys(map, &group.items, path, report);
+                    Some(map)
+                }
                 Some(_) => return report.push(path, ErrorCode::WrongType),
-            }
-            self.nodes(&group.items, children, path, report);
+            };
+            self.nodes(&group.items, children, object, path, false, report);
             self.rules(&group.rules, path, report);
             return;
         }
@@ -239,16 +279,16 @@ impl<'a> Eval<'a> {
             report.push(path, ErrorCode::TooManyEntries { max: group.max.unwrap_or(0) });
         }
         for (i, entry) in entries.iter().enumerate() {
-            let here = path.index(i);
+            path.push_index(i);
             match entry {
-                Value::Object(map) => self.unknown_keys(Some(map), &group.items, &here, report),
-                _ => {
-                    report.push(&here, ErrorCode::WrongType);
-                    continue;
+                Value::Object(map) => {
+                    unknown_keys(map, &group.items, path, report);
+                    self.nodes(&group.items, children, Some(map), path, false, report);
+                    self.rules(&group.rules, path, report);
                 }
+                _ => report.push(path, ErrorCode::WrongType),
             }
-            self.nodes(&group.items, children, &here, report);
-            self.rules(&group.rules, &here, report);
+            path.pop();
         }
     }
 
@@ -272,17 +312,26 @@ impl<'a> Eval<'a> {
         field.required || field.required_if.as_ref().is_some_and(|c| self.holds(&c.0, path))
     }
 
-    fn field(&self, field: &Field, cf: &CompiledField, path: &FieldPath) -> Option<ErrorCode> {
+    fn field(&self, field: &Field, cf: &CompiledField, value: Option<&Value>, path: &FieldPath) -> Option<ErrorCode> {
         if !takes_answer(field) {
             return None;
         }
-        let value = self.effective(field, path);
+        let value = self.effective(field, value);
         if !is_present(value) {
             let required = self.is_required(field, path);
             let exempt = field.kind == Kind::Hidden;
             return (required && !exempt).then_some(ErrorCode::Required);
         }
         check_value(field, cf, value?, self.ctx.today).err()
+    }
+}
+
+/// Report keys of `object` that no node of `nodes` has.
+fn unknown_keys(object: &Map<String, Value>, nodes: &[Node], path: &FieldPath, report: &mut Report) {
+    for key in object.keys() {
+        if !nodes.iter().any(|n| n.key() == key) {
+            report.push(&path.key(key), ErrorCode::UnknownField);
+        }
     }
 }
 
@@ -325,7 +374,7 @@ pub(crate) fn check_value(field: &Field, cf: &CompiledField, value: &Value, toda
         DataType::Num | DataType::NumInt | DataType::NumCurrency => {
             let text = match value {
                 Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
+                Value::Number(n) => number_text(n),
                 _ => return Err(ErrorCode::WrongType),
             };
             let number = parse_decimal(&text).ok_or(ErrorCode::NotANumber)?;
@@ -342,8 +391,10 @@ pub(crate) fn check_value(field: &Field, cf: &CompiledField, value: &Value, toda
             if let Some(max) = c.max.filter(|max| n > *max) {
                 return Err(ErrorCode::TooLarge { max });
             }
+            // Patterns on numbers see the canonical form (`1234.5`), the same in the answers as
+            // in the payload.
             match &cf.pattern {
-                Some(re) if !re.is_match(text.trim()) => Err(ErrorCode::PatternMismatch),
+                Some(re) if !re.is_match(&number.canonical()) => Err(ErrorCode::PatternMismatch),
                 _ => Ok(()),
             }
         }
@@ -432,6 +483,17 @@ fn check_files(field: &Field, value: &Value) -> Result<(), ErrorCode> {
         }
     }
     Ok(())
+}
+
+/// A JSON number as plain decimal text: `1e20` as `100000000000000000000` (serde_json would
+/// write an exponent, which no citizen types and `parse_decimal` rejects).
+fn number_text(n: &serde_json::Number) -> String {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) => i.to_string(),
+        (_, Some(u), _) => u.to_string(),
+        (_, _, Some(f)) if f.is_finite() => f.to_string(),
+        _ => n.to_string(),
+    }
 }
 
 /// Whether a media type matches an allowed pattern (`image/*`, `application/pdf`).

@@ -29,6 +29,7 @@ pub mod error;
 mod eval;
 pub mod form;
 pub mod formats;
+pub mod generate;
 pub mod lint;
 pub mod logic;
 pub mod number;

@@ -64,6 +64,13 @@ fn warning(pointer: impl Into<String>, code: &str, message: impl Into<String>) -
 
 /// Parse a definition from JSON text. On failure, every structural problem found.
 pub fn parse(json: &str) -> Result<FormDef, Vec<Problem>> {
+    // Fast path: straight from text. Only a failure takes the slow path through a JSON value,
+    // which finds every broken part with its pointer.
+    if let Ok(def) = serde_json::from_str::<FormDef>(json) {
+        if def.format == FORMAT {
+            return Ok(def);
+        }
+    }
     let value: Value = serde_json::from_str(json).map_err(|e| {
         vec![problem("", "json_syntax", format!("not valid JSON: {e} (line {}, column {})", e.line(), e.column()))]
     })?;

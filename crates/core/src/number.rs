@@ -51,6 +51,9 @@ impl Decimal {
             if let Ok(i) = canonical.parse::<i64>() {
                 return serde_json::Value::from(i);
             }
+            if let Ok(u) = canonical.parse::<u64>() {
+                return serde_json::Value::from(u);
+            }
         }
         serde_json::Number::from_f64(self.to_f64()).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
     }

@@ -2,7 +2,9 @@
 
 use std::collections::HashSet;
 
-use crate::answers::{self, Answers};
+use serde_json::{Map, Value};
+
+use crate::answers::Answers;
 use crate::definition::Node;
 use crate::eval::Eval;
 use crate::form::{Context, Form};
@@ -53,26 +55,37 @@ impl Visibility {
 pub fn visibility(form: &Form, answers: &Answers, ctx: &Context) -> Visibility {
     let eval = Eval::new(form, answers, *ctx);
     let mut hidden = HashSet::new();
-    walk(&eval, answers, &form.def().items, &FieldPath::root(), &mut hidden);
+    walk(&eval, Some(answers), &form.def().items, &mut FieldPath::root(), true, &mut hidden);
     let steps = (0..form.def().ui.steps.len().max(1)).map(|i| eval.step_visible(i)).collect();
     Visibility { hidden, steps }
 }
 
-fn walk(eval: &Eval<'_>, answers: &Answers, nodes: &[Node], path: &FieldPath, hidden: &mut HashSet<String>) {
+fn walk(
+    eval: &Eval<'_>,
+    object: Option<&Map<String, Value>>,
+    nodes: &[Node],
+    path: &mut FieldPath,
+    top_level: bool,
+    hidden: &mut HashSet<String>,
+) {
     for node in nodes {
-        let here = path.key(node.key());
-        if !eval.visible(&here) {
-            hidden.insert(here.to_string());
-            continue;
-        }
-        if let Node::Group(group) = node {
+        path.push_key(node.key());
+        if !eval.shows(node, path, top_level) {
+            hidden.insert(path.to_string());
+        } else if let Node::Group(group) = node {
+            let value = object.and_then(|o| o.get(node.key()));
             if group.is_list() {
-                for i in 0..answers::entry_count(answers, &here) {
-                    walk(eval, answers, &group.items, &here.index(i), hidden);
+                for (i, entry) in
+                    value.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default().iter().enumerate()
+                {
+                    path.push_index(i);
+                    walk(eval, entry.as_object(), &group.items, path, false, hidden);
+                    path.pop();
                 }
             } else {
-                walk(eval, answers, &group.items, &here, hidden);
+                walk(eval, value.and_then(Value::as_object), &group.items, path, false, hidden);
             }
         }
+        path.pop();
     }
 }

@@ -95,3 +95,32 @@ fn payload_drops_hidden_answers_and_types_values() {
     assert_eq!(payload["antragsteller"]["geburtsdatum"], "2000-01-31");
     assert!(payload.get("kontakt").is_none(), "an unanswered group is absent");
 }
+
+#[test]
+fn the_documented_example_is_valid_and_behaves_as_described() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/definition-format.md")).unwrap();
+    let start = doc.find("```json\n").expect("an example") + 8;
+    let end = start + doc[start..].find("```").unwrap();
+    let form = Form::from_json(&doc[start..end]).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert!(form.warnings().is_empty(), "{:?}", form.warnings());
+    let ctx = Context::on(Date::new(2026, 11, 28).unwrap());
+    let check = |answers: serde_json::Value| -> Vec<String> {
+        let answers: Answers = serde_json::from_value(answers).unwrap();
+        validate(&form, &answers, &ctx).issues.iter().map(|i| format!("{} {}", i.path, i.error.code())).collect()
+    };
+    let file = serde_json::json!([{"id": "1", "name": "p.pdf", "size": 10, "mediaType": "application/pdf"}]);
+    // Phone needed only without e-mail; description only for "sonstige"; end after start.
+    assert_eq!(
+        check(
+            serde_json::json!({"antragsteller": {"name": "A"}, "nutzung": {"art": "sonstige", "beginn": "2026-12-05", "ende": "2026-12-04", "flaeche": "3", "lageplan": file}})
+        ),
+        ["antragsteller.telefon required", "nutzung.beschreibung required", "nutzung.ende rule"]
+    );
+    assert_eq!(
+        check(
+            serde_json::json!({"antragsteller": {"name": "A", "email": "a@b.de"}, "nutzung": {"art": "geruest", "beginn": "2026-11-30", "ende": "2026-12-04", "flaeche": "3", "lageplan": file}})
+        ),
+        ["nutzung.beginn date_too_early"]
+    );
+}

@@ -50,3 +50,15 @@ fn schema_describes_the_payload() {
     assert_eq!(schema["required"], json!(["anzahl"]));
     assert!(schema["properties"].get("info").is_none(), "static text has no answer");
 }
+
+#[test]
+fn big_numbers_and_number_patterns_survive_the_payload() {
+    let f = form(json!([
+        {"field": "gross", "datatype": "num", "label": "Groß"},
+        {"field": "code", "datatype": "num_int", "label": "Code", "constraints": {"pattern": "[0-9]{4}"}}
+    ]));
+    let a: Answers = serde_json::from_value(json!({"gross": "100.000.000.000.000.000.000", "code": "1.234"})).unwrap();
+    assert!(validate(&f, &a, &ctx()).is_valid());
+    let p: Answers = serde_json::from_value(submission_payload(&f, &a, &ctx())).unwrap();
+    assert!(validate(&f, &p, &ctx()).is_valid(), "{p:?}");
+}
