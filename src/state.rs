@@ -86,6 +86,9 @@ pub struct FormState {
     pub back_to_review: RwSignal<bool>,
     /// Increments when the error summary should take focus.
     pub summary_focus: RwSignal<u32>,
+    /// Where focus goes when the next screen renders (a change link's field); the heading
+    /// when `None`.
+    pub focus_target: RwSignal<Option<String>>,
     /// Sending.
     pub send: RwSignal<SendState>,
     /// The idempotency key of the pending submission, kept until a receipt arrives.
@@ -121,6 +124,7 @@ impl FormState {
             screen: RwSignal::new(Screen::Step(0)),
             back_to_review: RwSignal::new(false),
             summary_focus: RwSignal::new(0),
+            focus_target: RwSignal::new(None),
             send: RwSignal::new(SendState::Idle),
             idempotency_key: RwSignal::new(None),
             id_prefix: StoredValue::new(id_prefix.to_owned()),
@@ -242,12 +246,8 @@ impl FormState {
         };
         let step = self.form.with_value(|f| f.def().step_of(&top)).unwrap_or(0);
         self.back_to_review.set(true);
+        self.focus_target.set(Some(self.dom_id(path)));
         self.go(Screen::Step(step), true);
-        let id = self.dom_id(path);
-        let label = format!("{id}-label");
-        request_animation_frame(move || {
-            dom::focus_id(&id, Some(&label));
-        });
     }
 
     /// Show a screen, with a browser history entry so Back and Forward work.
@@ -327,6 +327,20 @@ impl FormState {
                 }
             }
         });
+    }
+
+    /// Whether a top-level group's label repeats the title of its step (its heading is then
+    /// visually hidden: it still names the fieldset for screen readers).
+    pub fn repeats_step_title(&self, path: &FieldPath, label: &antrag_core::Text) -> bool {
+        let [antrag_core::path::Segment::Key(key)] = path.segments() else { return false };
+        let lang = self.lang.get();
+        self.form.with_value(|f| {
+            let def = f.def();
+            let dl = &def.default_language;
+            def.step_of(key)
+                .and_then(|i| def.steps().get(i).map(|s| s.title.resolve(&lang, dl) == label.resolve(&lang, dl)))
+                .unwrap_or(false)
+        })
     }
 
     /// The node at a static path.

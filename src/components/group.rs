@@ -20,6 +20,10 @@ pub fn GroupView(state: FormState, group: Arc<Group>, path: FieldPath) -> impl I
     let dl = state.form.with_value(|f| f.def().default_language.clone());
     let depth = path.segments().len();
     let (label, hint) = (group.label.clone(), group.hint.clone());
+    let hidden = {
+        let (path, label) = (path.clone(), label.clone());
+        move || state.repeats_step_title(&path, &label)
+    };
     let dl2 = dl.clone();
     let hint_id = format!("{id}-hint");
     let legal = group.legal_basis.clone().map(|basis| view! { <LegalBasis state=state basis=basis /> });
@@ -36,7 +40,9 @@ pub fn GroupView(state: FormState, group: Arc<Group>, path: FieldPath) -> impl I
     let label_id = format!("{id}-label");
     view! {
         <fieldset class="antrag-group" id=id aria-describedby=describedby>
-            <legend class="antrag-group__legend" id=label_id>{heading}</legend>
+            <legend class=move || if hidden() { "antrag-group__legend antrag-visually-hidden" } else { "antrag-group__legend" } id=label_id>
+                {heading}
+            </legend>
             {hint.map(|h| view! { <div class="antrag-hint" id=hint_id>{move || h.resolve(&state.lang.get(), &dl2).to_owned()}</div> })}
             {legal}
             {nodes_view(state, &group.items, &path)}

@@ -83,6 +83,16 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
         let (group, dl) = (group.clone(), dl.clone());
         move || group.label.resolve(&state.lang.get(), &dl).to_owned()
     };
+    let heading_class = {
+        let (path, label) = (path.clone(), group.label.clone());
+        move || {
+            if state.repeats_step_title(&path, &label) {
+                "antrag-repeat__title antrag-visually-hidden"
+            } else {
+                "antrag-repeat__title"
+            }
+        }
+    };
     let hint = group.hint.clone().map(|h| {
         let dl = dl.clone();
         view! { <div class="antrag-hint">{move || h.resolve(&state.lang.get(), &dl).to_owned()}</div> }
@@ -143,7 +153,7 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
     };
     view! {
         <section class=move || if error_for_class().is_some() { "antrag-repeat antrag-form-group--error" } else { "antrag-repeat" } aria-labelledby=label_id.clone()>
-            <h2 class="antrag-repeat__title" id=label_id.clone()>{heading}</h2>
+            <h2 class=heading_class id=label_id.clone()>{heading}</h2>
             {hint}
             {move || group_error().map(|text| view! {
                 <p class="antrag-error-message" id=error_id.clone()>

@@ -20,6 +20,8 @@ struct Row {
     label: String,
     value: Option<String>,
     path: FieldPath,
+    /// Whether the citizen can change it (not for locked values).
+    changeable: bool,
 }
 
 fn sections(state: FormState, nodes: &[Node], path: &FieldPath, title: Option<String>, out: &mut Vec<Section>) {
@@ -42,7 +44,8 @@ fn sections(state: FormState, nodes: &[Node], path: &FieldPath, title: Option<St
                     let label = field.output_label.as_ref().unwrap_or(&field.label).resolve(&lang, dl).to_owned();
                     let value =
                         state.answers.with(|a| format::answer(&lang, def, field, antrag_core::answers::get(a, &here)));
-                    rows.push(Row { label, value, path: here });
+                    let changeable = field.kind != antrag_core::Kind::Locked;
+                    rows.push(Row { label, value, path: here, changeable });
                 }
                 Node::Group(group) => {
                     let label = group.output_label.as_ref().unwrap_or(&group.label).resolve(&lang, dl).to_owned();
@@ -104,7 +107,7 @@ pub fn SummaryList(state: FormState, nodes: Vec<Node>, path: FieldPath, editable
                                                     None => view! { <span class="antrag-summary-list__empty">{empty}</span> }.into_any(),
                                                 }}
                                             </dd>
-                                            {editable.then(|| view! {
+                                            {(editable && row.changeable).then(|| view! {
                                                 <dd class="antrag-summary-list__actions">
                                                     <a
                                                         class="antrag-link"

@@ -44,15 +44,24 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
         });
     }
     {
+        // Focus: a change link's field, else the heading (not on first load: the page starts at
+        // the top anyway), so screen readers start at the new step.
         let heading_id = heading_id.clone();
         Effect::new(move |previous: Option<()>| {
-            // Not on first load: the page starts at the top anyway.
-            if previous.is_some() || index > 0 || state.back_to_review.get_untracked() {
-                let id = heading_id.clone();
-                request_animation_frame(move || {
-                    dom::focus_id(&id, None);
-                });
+            let target = state.focus_target.get_untracked();
+            if target.is_some() {
+                state.focus_target.set(None);
             }
+            if target.is_none() && previous.is_none() && index == 0 && !state.back_to_review.get_untracked() {
+                return;
+            }
+            let heading = heading_id.clone();
+            request_animation_frame(move || {
+                match target {
+                    Some(id) => dom::focus_id(&id, Some(&format!("{id}-label"))),
+                    None => dom::focus_id(&heading, None),
+                };
+            });
         });
     }
     let dl2 = dl.clone();

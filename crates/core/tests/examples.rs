@@ -16,6 +16,22 @@ fn load(path: &Path) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The bundled code lists (`codelists/*.json`).
+fn code_lists() -> Vec<antrag_core::CodeList> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../codelists");
+    let mut lists = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("codelists/") {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            lists.push(
+                antrag_core::codelist::parse_code_list(&text).unwrap_or_else(|p| panic!("{}: {p:?}", path.display())),
+            );
+        }
+    }
+    lists
+}
+
 fn demo_forms() -> Vec<(String, Form, Value)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(forms_dir()).expect("forms/") {
@@ -24,7 +40,9 @@ fn demo_forms() -> Vec<(String, Form, Value)> {
             continue;
         }
         let text = std::fs::read_to_string(&path).expect("read");
-        let form = Form::from_json(&text).unwrap_or_else(|problems| {
+        let mut def = antrag_core::parse(&text).unwrap_or_else(|p| panic!("{}: {p:#?}", path.display()));
+        antrag_core::resolve_code_lists(&mut def, &code_lists());
+        let form = Form::new(def).unwrap_or_else(|problems| {
             panic!(
                 "{} does not lint: {}",
                 path.display(),

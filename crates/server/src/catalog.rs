@@ -2,7 +2,7 @@
 //! antrag-core, and kept with their served JSON and ETag.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use antrag_core::codelist::parse_code_list;
@@ -78,21 +78,25 @@ impl std::fmt::Display for LoadError {
 }
 
 impl Catalog {
-    /// Load every `*.json` in `forms_dir` (not its subfolders), resolving code lists from
-    /// `codelists_dir` (may be absent). Fails with every problem of every broken file.
-    pub fn load(forms_dir: &Path, codelists_dir: &Path) -> Result<Catalog, Vec<LoadError>> {
+    /// Load every `*.json` in each of `forms_dirs` (not their subfolders), resolving code lists
+    /// from `codelists_dir` (may be absent). Fails with every problem of every broken file.
+    pub fn load(forms_dirs: &[PathBuf], codelists_dir: &Path) -> Result<Catalog, Vec<LoadError>> {
         let (lists, mut errors) = load_code_lists(codelists_dir);
         let mut catalog = Catalog::default();
-        let mut files: Vec<_> = match std::fs::read_dir(forms_dir) {
-            Ok(dir) => dir.filter_map(Result::ok).map(|e| e.path()).collect(),
-            Err(e) => {
-                return Err(vec![LoadError {
-                    file: forms_dir.display().to_string(),
+        let mut files = Vec::new();
+        for dir in forms_dirs {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => {
+                    let mut found: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+                    found.sort();
+                    files.extend(found);
+                }
+                Err(e) => errors.push(LoadError {
+                    file: dir.display().to_string(),
                     problems: vec![io_problem(format!("cannot read the forms directory: {e}"))],
-                }])
+                }),
             }
-        };
-        files.sort();
+        }
         for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file()) {
             let file = path.display().to_string();
             let text = match std::fs::read_to_string(&path) {

@@ -37,8 +37,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Directory of the SQLite database and attachment files.
     pub data_dir: PathBuf,
-    /// Directory of form definitions.
-    pub forms_dir: PathBuf,
+    /// Directories of form definitions.
+    pub forms_dirs: Vec<PathBuf>,
     /// Directory of code lists.
     pub codelists_dir: PathBuf,
     /// Directory of the built web app (trunk's `dist`).
@@ -58,7 +58,7 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: "data".into(),
-            forms_dir: "forms".into(),
+            forms_dirs: vec!["forms".into()],
             codelists_dir: "codelists".into(),
             dist_dir: "dist".into(),
             inbox_token: None,
@@ -169,7 +169,7 @@ async fn access_log(request: Request, next: Next) -> Response {
 
 /// Load the catalog, open the store and build the state.
 pub fn prepare(config: Config) -> Result<AppState, String> {
-    let catalog = Catalog::load(&config.forms_dir, &config.codelists_dir)
+    let catalog = Catalog::load(&config.forms_dirs, &config.codelists_dir)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<String>())?;
     let store = Store::open(&config.data_dir)
         .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;

@@ -50,9 +50,10 @@ struct ServeArgs {
     /// Directory for the SQLite database and uploaded files (created if missing).
     #[arg(long, env = "ANTRAG_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
-    /// Directory of form definitions (*.json) to serve.
-    #[arg(long, env = "ANTRAG_FORMS_DIR", default_value = "./forms")]
-    forms_dir: PathBuf,
+    /// Directory of form definitions (*.json) to serve; repeat the flag (or separate with
+    /// commas) for several directories.
+    #[arg(long = "forms-dir", env = "ANTRAG_FORMS_DIRS", value_delimiter = ',', default_value = "./forms")]
+    forms_dirs: Vec<PathBuf>,
     /// Directory of code lists (*.json) that definitions may reference.
     #[arg(long, env = "ANTRAG_CODELISTS_DIR", default_value = "./codelists")]
     codelists_dir: PathBuf,
@@ -125,7 +126,7 @@ fn serve(args: ServeArgs) -> ExitCode {
     let config = Config {
         addr: args.addr,
         data_dir: args.data_dir,
-        forms_dir: args.forms_dir,
+        forms_dirs: args.forms_dirs,
         codelists_dir: args.codelists_dir,
         dist_dir: args.dist_dir,
         inbox_token: args.inbox_token.filter(|t| !t.is_empty()),

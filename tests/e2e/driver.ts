@@ -1,0 +1,182 @@
+// A generic form driver: fills any antrag/1 definition from an answers object (the shared
+// examples in forms/examples/), the way a citizen would — by the widgets the core's registry
+// chooses, through the DOM ids derived from data paths. Used by the accessibility sweep, the
+// flow tests and, later, imported FIM forms.
+import { expect, Page, APIRequestContext } from '@playwright/test';
+import { readFileSync, existsSync } from 'node:fs';
+
+export type Def = any;
+const RADIO_LIMIT = 6;
+
+/** The definition as the server serves it (code lists resolved). */
+export async function definition(request: APIRequestContext, id: string): Promise<Def> {
+  const response = await request.get(`/api/v1/forms/${id}`);
+  expect(response.status(), `definition ${id}`).toBe(200);
+  return response.json();
+}
+
+/** Named valid and invalid answers of a demo or test form. */
+export function examples(id: string): any {
+  for (const path of [`forms/examples/${id}.json`, `tests/e2e/forms/examples/${id}.json`]) {
+    if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
+  }
+  return { valid: {}, invalid: {} };
+}
+
+export function domId(path: (string | number)[]): string {
+  return 'f-' + path.map((s) => (typeof s === 'number' ? String(s) : s.replace(/[^A-Za-z0-9_]/g, '_'))).join('-');
+}
+
+export function text(t: any, lang = 'de'): string {
+  if (typeof t === 'string') return t;
+  return t[lang] ?? t.de ?? Object.values(t)[0];
+}
+
+export type Widget = 'text' | 'textarea' | 'date' | 'datetime' | 'time' | 'select' | 'radios' | 'checkboxes'
+  | 'yes_no' | 'checkbox' | 'file' | 'static' | 'locked' | 'hidden' | 'unsupported';
+
+/** The same ranking as antrag_core::select_widget. */
+export function widget(field: any): Widget {
+  const kind = field.kind ?? 'input';
+  if (kind === 'label') return 'static';
+  if (kind === 'hidden') return 'hidden';
+  if (kind === 'locked') return 'locked';
+  if (field.datatype === 'obj') return 'unsupported';
+  if (kind === 'select') {
+    if (field.multiple) return 'checkboxes';
+    if (field.widget === 'radios') return 'radios';
+    if (field.widget === 'select') return 'select';
+    return (field.options?.length ?? 0) <= RADIO_LIMIT ? 'radios' : 'select';
+  }
+  switch (field.datatype) {
+    case 'bool': return field.widget === 'checkbox' ? 'checkbox' : 'yes_no';
+    case 'date': return 'date';
+    case 'datetime': return 'datetime';
+    case 'time': return 'time';
+    case 'file': return 'file';
+    default: return field.widget === 'textarea' ? 'textarea' : 'text';
+  }
+}
+
+const MAGIC: Record<string, Buffer> = {
+  'application/pdf': Buffer.from('%PDF-1.4\n% Antrag test file\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
+  'image/jpeg': Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64, 1), Buffer.from([0xff, 0xd9])]),
+  'image/png': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 2)]),
+};
+
+export function fileFor(ref: { name: string; mediaType: string }) {
+  const buffer = MAGIC[ref.mediaType] ?? MAGIC['application/pdf'];
+  return { name: ref.name, mimeType: ref.mediaType, buffer };
+}
+
+export class Driver {
+  constructor(readonly page: Page, readonly def: Def) {}
+
+  /** Fill the nodes of the step on screen from `answers`. */
+  async fillStep(answers: any) {
+    const step = await this.currentStep();
+    const nodes = step ? step.items.map((k: string) => this.def.items.find((n: any) => (n.field ?? n.group) === k)) : this.def.items;
+    for (const node of nodes) await this.fillNode(node, answers?.[node.field ?? node.group], [node.field ?? node.group]);
+  }
+
+  /** The step whose title is the page heading. */
+  async currentStep(): Promise<any | undefined> {
+    const steps = this.def.ui?.steps ?? [];
+    if (steps.length === 0) return undefined;
+    const heading = (await this.page.locator('h1').innerText()).trim();
+    const step = steps.find((s: any) => text(s.title) === heading);
+    expect(step, `a step titled "${heading}"`).toBeTruthy();
+    return step;
+  }
+
+  async fillNode(node: any, value: any, path: (string | number)[]) {
+    if (value === undefined || value === null) return;
+    const id = domId(path);
+    if (node.group) {
+      const isList = (node.min ?? 1) !== 1 || (node.max === undefined ? 1 : node.max) !== 1;
+      if (!isList) {
+        if (node.visibleIf && (await this.page.locator(`[id="${id}"]`).count()) === 0) return;
+        for (const child of node.items) await this.fillNode(child, value[child.field ?? child.group], [...path, child.field ?? child.group]);
+        return;
+      }
+      const entries: any[] = value;
+      for (let i = 0; i < entries.length; i++) {
+        if ((await this.page.locator(`[id="${id}-${i}-legend"]`).count()) === 0) await this.page.locator(`[id="${id}"]`).click();
+        await expect(this.page.locator(`[id="${id}-${i}-legend"]`)).toBeVisible();
+        for (const child of node.items) await this.fillNode(child, entries[i][child.field ?? child.group], [...path, i, child.field ?? child.group]);
+      }
+      return;
+    }
+    const w = widget(node);
+    if (['static', 'locked', 'hidden', 'unsupported'].includes(w)) return;
+    const el = this.page.locator(`[id="${id}"]`);
+    if ((await el.count()) === 0) {
+      // Conditionally hidden (the example may keep an answer for it): nothing to fill.
+      expect(node.visibleIf, `field ${path.join('.')} (#${id}) is missing but has no condition`).toBeTruthy();
+      return;
+    }
+    switch (w) {
+      case 'text':
+      case 'textarea':
+      case 'time':
+        await el.fill(String(value));
+        break;
+      case 'date':
+      case 'datetime': {
+        const [date, time] = String(value).split('T');
+        const [y, m, d] = date.split('-');
+        await el.fill(d);
+        await this.page.locator(`[id="${id}-month"]`).fill(m);
+        await this.page.locator(`[id="${id}-year"]`).fill(y);
+        if (w === 'datetime') await this.page.locator(`[id="${id}-time"]`).fill(time ?? '');
+        break;
+      }
+      case 'yes_no':
+        await this.page.locator(`[id="${value ? id : id + '-2'}"]`).check();
+        break;
+      case 'checkbox':
+        if (value) await el.check();
+        break;
+      case 'radios': {
+        const i = node.options.findIndex((o: any) => o.value === value);
+        await this.page.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
+        break;
+      }
+      case 'checkboxes':
+        for (const v of value as string[]) {
+          const i = node.options.findIndex((o: any) => o.value === v);
+          await this.page.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
+        }
+        break;
+      case 'select':
+        await el.selectOption(String(value));
+        break;
+      case 'file':
+        for (const ref of value as any[]) {
+          await el.setInputFiles(fileFor(ref));
+          await expect(this.page.locator(`[id="${id}"]`).locator('xpath=ancestor::div[contains(@class,"antrag-form-group")]').locator('.antrag-file__name', { hasText: ref.name })).toBeVisible();
+        }
+        break;
+    }
+  }
+
+  async next() {
+    await this.page.locator('button[data-action="next"]').click();
+  }
+
+  /** Fill every step from `answers` until the answer summary; fails on any error summary. */
+  async fillAll(answers: any, onStep?: (title: string) => Promise<void>) {
+    for (let guard = 0; guard < 50; guard++) {
+      const heading = (await this.page.locator('h1').innerText()).trim();
+      if (heading === 'Überprüfen Sie Ihre Angaben') return;
+      await this.fillStep(answers);
+      if (onStep) await onStep(heading);
+      await this.next();
+      const summary = this.page.locator('.antrag-error-summary');
+      await expect(this.page.locator('h1')).not.toHaveText(heading, { timeout: 5000 }).catch(async () => {
+        throw new Error(`stuck on "${heading}": ${(await summary.count()) ? await summary.innerText() : 'no error summary'}`);
+      });
+    }
+    throw new Error('too many steps');
+  }
+}
