@@ -2,7 +2,9 @@
 //! idempotency key and retries. Failures are typed end to end, never reduced to an `Option`.
 
 use antrag_core::{FormDef, Report};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
+
+use crate::config::ClientConfig;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -109,6 +111,16 @@ pub struct SubmissionRequest {
     pub data: Value,
     /// The citizen's date.
     pub client_date: String,
+    /// Routing fields of the platform profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Value>,
+}
+
+fn with_auth(builder: RequestBuilder, config: &ClientConfig) -> RequestBuilder {
+    match &config.auth {
+        Some((name, value)) => builder.header(name, value),
+        None => builder,
+    }
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
@@ -123,20 +135,18 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 }
 
 /// The catalog.
-pub async fn catalog() -> Result<Vec<Summary>, ApiError> {
+pub async fn catalog(config: ClientConfig) -> Result<Vec<Summary>, ApiError> {
     #[derive(Deserialize)]
     struct Catalog {
         forms: Vec<Summary>,
     }
-    let response =
-        send(Ok(Request::get(&format!("{BASE}/forms")).build().map_err(|e| ApiError::Malformed(e.to_string()))?))
-            .await?;
+    let response = send(Request::get(&format!("{}/forms", config.api)).build()).await?;
     response.json::<Catalog>().await.map(|c| c.forms).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
 /// The current definition of a form, as JSON text (parsed and linted by the caller).
-pub async fn definition(id: &str) -> Result<String, ApiError> {
-    let url = format!("{BASE}/forms/{}", encode(id));
+pub async fn definition(config: &ClientConfig, id: &str) -> Result<String, ApiError> {
+    let url = format!("{}/forms/{}", config.api, encode(id));
     let response = send(Request::get(&url).build()).await?;
     response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))
 }
@@ -149,8 +159,8 @@ pub fn parse_definition(json: &str) -> Result<antrag_core::Form, Vec<antrag_core
 
 /// Submit once. The caller keeps `key` with the answers until a receipt arrives, and retries
 /// with the same key.
-pub async fn submit(request: &SubmissionRequest, key: &str) -> Result<Receipt, SubmitError> {
-    let built = Request::post(&format!("{BASE}/submissions"))
+pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &str) -> Result<Receipt, SubmitError> {
+    let built = with_auth(Request::post(&format!("{}/submissions", config.api)), config)
         .header("Idempotency-Key", key)
         .header("Content-Type", "application/json")
         .json(request)
@@ -196,6 +206,7 @@ pub enum UploadError {
 /// Upload one file for a file field, reporting progress (0.0–1.0). XMLHttpRequest, because
 /// fetch has no upload progress.
 pub async fn upload(
+    config: &ClientConfig,
     form_id: &str,
     version: &str,
     field: &str,
@@ -206,7 +217,8 @@ pub async fn upload(
     use wasm_bindgen::JsCast;
 
     let url = format!(
-        "{BASE}/forms/{}/versions/{}/attachments?field={}&name={}",
+        "{}/forms/{}/versions/{}/attachments?field={}&name={}",
+        config.api,
         encode(form_id),
         encode(version),
         encode(field),
@@ -214,6 +226,9 @@ pub async fn upload(
     );
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| UploadError::Network)?;
     xhr.open("POST", &url).map_err(|_| UploadError::Network)?;
+    if let Some((name, value)) = &config.auth {
+        let _ = xhr.set_request_header(name, value);
+    }
     let progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |ev: web_sys::ProgressEvent| {
         if ev.length_computable() && ev.total() > 0.0 {
             on_progress(ev.loaded() / ev.total());

@@ -49,6 +49,7 @@ fn route(path: &str) -> Route {
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_context(crate::config::ClientConfig::from_page());
     let lang = RwSignal::new(initial_language());
     let languages = RwSignal::new(i18n::LOCALES.iter().map(|(t, _)| (*t).to_owned()).collect::<Vec<_>>());
     Effect::new(move |_| {

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::api::{self, Receipt, SubmitError};
+use crate::config::ClientConfig;
 use crate::dom;
 
 /// Which screen of the form is shown.
@@ -80,6 +81,8 @@ pub struct FormState {
     pub visibility: Memo<Visibility>,
     /// Paths whose errors are shown (after "next"/"send"); they re-validate as they change.
     pub flagged: RwSignal<HashSet<String>>,
+    /// Issues the server reported (422) that stand until the citizen changes the field.
+    pub server_issues: RwSignal<Vec<Issue>>,
     /// The screen.
     pub screen: RwSignal<Screen>,
     /// After a change link from the summary, "next" returns there.
@@ -95,13 +98,15 @@ pub struct FormState {
     pub idempotency_key: RwSignal<Option<String>>,
     /// Prefix of DOM ids (several forms may share a page).
     pub id_prefix: StoredValue<String>,
+    /// The platform profile.
+    pub config: StoredValue<ClientConfig>,
     /// Today in the citizen's time zone.
     pub today: Date,
 }
 
 impl FormState {
     /// A fresh state for a form.
-    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str) -> Self {
+    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig) -> Self {
         let today = dom::today();
         let form = StoredValue::new(Arc::new(form));
         let answers = RwSignal::new(initial_answers(&form.get_value()));
@@ -121,6 +126,7 @@ impl FormState {
             errors,
             visibility,
             flagged: RwSignal::new(HashSet::new()),
+            server_issues: RwSignal::new(Vec::new()),
             screen: RwSignal::new(Screen::Step(0)),
             back_to_review: RwSignal::new(false),
             summary_focus: RwSignal::new(0),
@@ -128,6 +134,7 @@ impl FormState {
             send: RwSignal::new(SendState::Idle),
             idempotency_key: RwSignal::new(None),
             id_prefix: StoredValue::new(id_prefix.to_owned()),
+            config: StoredValue::new(config),
             today,
         }
     }
@@ -137,9 +144,13 @@ impl FormState {
         format!("{}{}", self.id_prefix.get_value(), path.dom_id())
     }
 
-    /// Set (or with `Null`, clear) an answer.
+    /// Set (or with `Null`, clear) an answer. A server issue on that field is withdrawn: the
+    /// browser's own validation judges the new answer.
     pub fn set(&self, path: &FieldPath, value: Value) {
         self.answers.update(|a| antrag_core::answers::set(a, path, value));
+        if self.server_issues.with_untracked(|s| s.iter().any(|i| &i.path == path)) {
+            self.server_issues.update(|s| s.retain(|i| &i.path != path));
+        }
     }
 
     /// The answer at a path (reactive).
@@ -149,10 +160,11 @@ impl FormState {
 
     /// The error shown at a path: only once flagged, and live from then on.
     pub fn shown_error(&self, path: &str) -> Option<ErrorCode> {
-        if !self.flagged.with(|f| f.contains(path)) {
-            return None;
-        }
-        self.errors.with(|e| e.at(path).cloned())
+        let own =
+            if self.flagged.with(|f| f.contains(path)) { self.errors.with(|e| e.at(path).cloned()) } else { None };
+        own.or_else(|| {
+            self.server_issues.with(|s| s.iter().find(|i| i.path.to_string() == path).map(|i| i.error.clone()))
+        })
     }
 
     /// Indices of the steps currently shown.
@@ -191,7 +203,14 @@ impl FormState {
             Screen::Review => self.errors.with(|e| e.issues.clone()),
             Screen::Done(_) => Vec::new(),
         };
-        self.flagged.with(|f| issues.into_iter().filter(|i| f.contains(&i.path.to_string())).collect())
+        let mut shown: Vec<Issue> =
+            self.flagged.with(|f| issues.into_iter().filter(|i| f.contains(&i.path.to_string())).collect());
+        for issue in self.server_issues.get() {
+            if !shown.iter().any(|i| i.path == issue.path) {
+                shown.push(issue);
+            }
+        }
+        shown
     }
 
     fn flag(&self, issues: &[Issue]) {
@@ -279,18 +298,20 @@ impl FormState {
         let form = self.form.get_value();
         let ctx = Context::on(self.today);
         let data = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
+        let config = self.config.get_value();
         let request = api::SubmissionRequest {
             form_id: form.def().id.clone(),
             form_version: form.def().version.clone(),
             language: self.lang.get_untracked(),
             data,
             client_date: self.today.to_string(),
+            routing: config.routing(form.def().service.leika_key.as_deref()),
         };
         leptos::task::spawn_local(async move {
             let mut attempt = 0u32;
             loop {
                 self.send.set(SendState::Sending);
-                match api::submit(&request, &key).await {
+                match api::submit(&config, &request, &key).await {
                     Ok(receipt) => {
                         self.send.set(SendState::Idle);
                         self.idempotency_key.set(None);
@@ -300,9 +321,11 @@ impl FormState {
                         return;
                     }
                     Err(SubmitError::Rejected(report)) => {
-                        // The server's verdict lands on the fields, like the browser's own.
+                        // The server's verdict lands on the fields and in the summary, like the
+                        // browser's own (even where the browser saw no problem).
                         self.send.set(SendState::Failed(SubmitError::Rejected(report.clone())));
                         self.flag(&report.issues);
+                        self.server_issues.set(report.issues.clone());
                         self.summary_focus.update(|n| *n += 1);
                         return;
                     }

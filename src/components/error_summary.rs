@@ -15,15 +15,19 @@ use crate::state::FormState;
 pub fn ErrorSummary(state: FormState) -> impl IntoView {
     let issues = Memo::new(move |_| state.summary_issues());
     let summary_id = state.dom_id(&FieldPath::root().key("summary"));
+    // Take focus when "next"/"send" finds problems — on a change of the counter only, not when
+    // a summary appears on a newly shown step.
     Effect::new({
         let summary_id = summary_id.clone();
-        move |_| {
-            if state.summary_focus.get() > 0 {
+        move |previous: Option<u32>| {
+            let now = state.summary_focus.get();
+            if previous.is_some_and(|p| p != now) {
                 let id = summary_id.clone();
                 request_animation_frame(move || {
                     dom::focus_id(&id, None);
                 });
             }
+            now
         }
     });
     view! {
@@ -43,6 +47,7 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
 fn SummaryItem(state: FormState, issue: Issue) -> impl IntoView {
     let id = state.dom_id(&issue.path);
     let href = format!("#{id}");
+    let path = issue.path.clone();
     let message = {
         let issue = issue.clone();
         move || message(state, &issue)
@@ -54,7 +59,11 @@ fn SummaryItem(state: FormState, issue: Issue) -> impl IntoView {
                 href=href
                 on:click=move |ev| {
                     ev.prevent_default();
-                    dom::focus_id(&id, Some(&format!("{id}-label")));
+                    // On the summary page (e.g. after the server found a problem) the field is on
+                    // another step: go there, like a change link.
+                    if !dom::focus_id(&id, Some(&format!("{id}-label"))) {
+                        state.change(&path);
+                    }
                 }
             >
                 {message}

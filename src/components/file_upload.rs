@@ -59,7 +59,8 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                     let on_progress = move |f: f64| {
                         pending.update(|p| p.iter_mut().filter(|p| p.id == id).for_each(|p| p.progress = f))
                     };
-                    let result = api::upload(&form_id, &version, &field_path, &file, on_progress).await;
+                    let config = ctx.state.config.get_value();
+                    let result = api::upload(&config, &form_id, &version, &field_path, &file, on_progress).await;
                     let lang = ctx.lang();
                     match result {
                         Ok(reference) => {

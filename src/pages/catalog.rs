@@ -9,7 +9,8 @@ use crate::i18n::t;
 /// The catalog of forms.
 #[component]
 pub fn CatalogPage(lang: RwSignal<String>) -> impl IntoView {
-    let forms = LocalResource::new(api::catalog);
+    let config = use_context::<crate::config::ClientConfig>().unwrap_or_default();
+    let forms = LocalResource::new(move || api::catalog(config.clone()));
     Effect::new(move |_| {
         dom::set_title(&format!("{} – {}", t(&lang.get(), "catalog.title"), t(&lang.get(), "app.name")))
     });

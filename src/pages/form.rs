@@ -15,17 +15,21 @@ use crate::state::{history_state, screen_from_history, FormState, Screen};
 #[component]
 pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<String>>) -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let loaded = LocalResource::new(move || {
-        reload.track();
-        let id = id.clone();
-        async move { api::definition(&id).await }
-    });
+    let config = use_context::<crate::config::ClientConfig>().unwrap_or_default();
+    let loaded = {
+        let config = config.clone();
+        LocalResource::new(move || {
+            reload.track();
+            let (id, config) = (id.clone(), config.clone());
+            async move { api::definition(&config, &id).await }
+        })
+    };
     view! {
         <Suspense fallback=move || view! { <p class="antrag-loading">{t(&lang.get(), "load.loading")}</p> }>
             {move || {
                 loaded.get().map(|result| match result {
                     Ok(json) => match api::parse_definition(&json) {
-                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages /> }.into_any(),
+                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages config=config.clone() /> }.into_any(),
                         Err(problems) => {
                             leptos::logging::error!("definition rejected: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default());
                             view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
@@ -49,7 +53,12 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
 
 /// The screens of a loaded form.
 #[component]
-fn FormFlow(form: antrag_core::Form, lang: RwSignal<String>, languages: RwSignal<Vec<String>>) -> impl IntoView {
+fn FormFlow(
+    form: antrag_core::Form,
+    lang: RwSignal<String>,
+    languages: RwSignal<Vec<String>>,
+    config: crate::config::ClientConfig,
+) -> impl IntoView {
     // The form's own languages are offered; the UI falls back to German strings where it has
     // no locale file.
     let offered = form.def().languages.clone();
@@ -57,7 +66,7 @@ fn FormFlow(form: antrag_core::Form, lang: RwSignal<String>, languages: RwSignal
         lang.set(form.def().default_language.clone());
     }
     languages.set(offered);
-    let state = FormState::new(form, lang, "f-");
+    let state = FormState::new(form, lang, "f-", config);
 
     // Restore the screen from the history entry (reload) or the ?schritt= parameter.
     let initial = web_sys::window()

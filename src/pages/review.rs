@@ -109,9 +109,20 @@ fn SendStatus(state: FormState) -> impl IntoView {
             }),
         }
     };
+    // A failure that may pass later (offline, 5xx, 429) offers "send again"; the answers stay
+    // on screen above and the same idempotency key is used, so nothing is sent twice.
     view! {
         <div class="antrag-send-status" role="status" aria-live="polite">
-            {move || message().map(|(class, text, _)| view! { <p class=class>{text}</p> })}
+            {move || message().map(|(class, text, retry)| view! {
+                <div class=class>
+                    <p>{text}</p>
+                    {retry.then(|| view! {
+                        <button type="button" class="antrag-button antrag-button--secondary" data-action="retry" on:click=move |_| state.submit()>
+                            {t(&state.lang.get(), "submit.retry")}
+                        </button>
+                    })}
+                </div>
+            })}
         </div>
     }
 }

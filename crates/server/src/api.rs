@@ -2,7 +2,9 @@
 
 use antrag_core::{payload_schema, submission_payload, validate, Answers, Context, Date, FileRef};
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -17,6 +19,41 @@ use crate::catalog::{hex, Entry};
 use crate::problem::Problem;
 use crate::store::{Attachment, NewSubmission, SubmitOutcome};
 use crate::AppState;
+
+/// `GET /api/v1/health`: up, and the store answers.
+pub async fn health(State(state): State<AppState>) -> Result<Response, Problem> {
+    state.store.count().await.map_err(internal)?;
+    let mut response = Json(json!({ "status": "ok", "forms": state.catalog.len() })).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+/// The client's address: the peer, or with `trust_proxy` the first `X-Forwarded-For` entry.
+fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if state.config.trust_proxy {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(ip) = forwarded.and_then(|v| v.split(',').next()).and_then(|v| v.trim().parse().ok()) {
+            return ip;
+        }
+    }
+    peer.ip()
+}
+
+/// Rate limit and platform credential for the writing endpoints.
+fn admit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Problem> {
+    if let Some((name, value)) = &state.config.platform_auth {
+        let given = headers.get(name.as_str()).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !constant_time_eq(given.as_bytes(), value.as_bytes()) {
+            return Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Platform credential required",
+                format!("send the platform credential in the {name} header"),
+            ));
+        }
+    }
+    state.limiter.check(client_ip(state, peer, headers)).map_err(Problem::rate_limited)
+}
 
 /// `GET /api/v1/forms`: the catalog.
 pub async fn list_forms(State(state): State<AppState>) -> Response {
@@ -98,10 +135,13 @@ pub struct UploadQuery {
 /// `maxSize` capped by the server's; the media type is sniffed from the content.
 pub async fn upload(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Path((id, version)): Path<(String, String)>,
     Query(query): Query<UploadQuery>,
     body: Body,
 ) -> Result<Response, Problem> {
+    admit(&state, peer, &headers)?;
     let entry = state.catalog.version(&id, &version).ok_or_else(|| unknown_form(&id))?;
     let field = entry
         .form
@@ -172,6 +212,14 @@ async fn receive(body: Body, path: &std::path::Path, limit: u64) -> Result<(u64,
         let chunk = chunk.map_err(|_| Problem::bad_request("the upload was interrupted"))?;
         size += chunk.len() as u64;
         if size > limit {
+            drop(file);
+            let mut drained = size;
+            while drained <= limit.saturating_add(DRAIN_CAP) {
+                match stream.next().await {
+                    Some(Ok(more)) => drained += more.len() as u64,
+                    _ => break,
+                }
+            }
             return Err(Problem::too_large(limit));
         }
         if head.len() < 512 {
@@ -182,6 +230,32 @@ async fn receive(body: Body, path: &std::path::Path, limit: u64) -> Result<(u64,
     }
     file.sync_all().await.map_err(internal)?;
     Ok((size, hex(&hasher.finalize()), head))
+}
+
+/// How much of an oversized body is read and discarded before answering 413, so that a
+/// client still writing its body can read the answer (instead of a reset connection).
+const DRAIN_CAP: u64 = 32 * 1024 * 1024;
+
+/// Read a whole body up to `limit` bytes; beyond it, drain up to [`DRAIN_CAP`] and answer 413.
+async fn read_limited(body: Body, limit: u64) -> Result<Bytes, Problem> {
+    let mut stream = body.into_data_stream();
+    let mut buffer = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| Problem::bad_request("the request body was interrupted"))?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            while seen <= DRAIN_CAP {
+                match stream.next().await {
+                    Some(Ok(more)) => seen += more.len() as u64,
+                    _ => break,
+                }
+            }
+            return Err(Problem::too_large(limit));
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(buffer))
 }
 
 /// The media type of content, from its magic bytes (never from what the client claims).
@@ -209,11 +283,55 @@ pub struct SubmissionRequest {
     /// server; accepted within one day of the server's date.
     #[serde(default)]
     pub client_date: Option<String>,
+    /// Routing fields of the platform profile.
+    #[serde(default)]
+    pub routing: Option<Routing>,
+}
+
+/// Where an application goes: LeiKa key and regional keys (OSI/SAC profiles).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Routing {
+    /// LeiKa service key (14 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leika_key: Option<String>,
+    /// Amtlicher Regionalschlüssel (12 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ars: Option<String>,
+    /// Amtlicher Gemeindeschlüssel (8 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ags: Option<String>,
+}
+
+impl Routing {
+    /// The first malformed field, if any.
+    fn problem(&self) -> Option<String> {
+        let digits = |v: &Option<String>, n: usize| {
+            v.as_ref().is_some_and(|v| v.len() != n || !v.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if digits(&self.leika_key, 14) {
+            return Some("routing.leikaKey must have 14 digits".into());
+        }
+        if digits(&self.ars, 12) {
+            return Some("routing.ars must have 12 digits".into());
+        }
+        if digits(&self.ags, 8) {
+            return Some("routing.ags must have 8 digits".into());
+        }
+        None
+    }
 }
 
 /// `POST /api/v1/submissions`: validate with antrag-core and store exactly once per
 /// `Idempotency-Key`.
-pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, Problem> {
+pub async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let body = read_limited(body, state.config.max_body_bytes as u64).await?;
+    admit(&state, peer, &headers)?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -258,6 +376,22 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
     if !def.languages.contains(&request.language) {
         return Err(Problem::bad_request(format!("language \"{}\" is not offered by this form", request.language)));
     }
+    if let Some(routing) = &request.routing {
+        if let Some(problem) = routing.problem() {
+            return Err(Problem::bad_request(problem));
+        }
+        if let (Some(given), Some(own)) = (&routing.leika_key, &def.service.leika_key) {
+            if given != own {
+                return Err(Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "routing-mismatch",
+                    "The routing does not fit the form",
+                    format!("routing.leikaKey {given} is not this form's service {own}"),
+                ));
+            }
+        }
+    }
+    let routing = request.routing.as_ref().and_then(|r| serde_json::to_value(r).ok());
 
     // Trust only the server's own records of attachments: size, type and checksum.
     let mut data = request.data;
@@ -287,6 +421,7 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
         received_at: now_rfc3339(),
         status_token: random_token(32),
         attachment_ids,
+        routing,
     };
     match state.store.submit(new).await.map_err(internal)? {
         SubmitOutcome::Created(receipt) => {
@@ -465,7 +600,8 @@ fn authorize_clerk(state: &AppState, headers: &HeaderMap) -> Result<(), Problem>
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compare secrets in constant time.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

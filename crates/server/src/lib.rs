@@ -9,7 +9,11 @@
 
 pub mod api;
 pub mod catalog;
+pub mod conformance;
+pub mod inbox;
+pub mod load;
 pub mod problem;
+pub mod ratelimit;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -51,6 +55,13 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Cap on JSON request bodies, bytes.
     pub max_body_bytes: usize,
+    /// Uploads and submissions per client and minute (0: unlimited).
+    pub rate_limit: u32,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// When set, uploads and submissions need this header with this value (the platform's
+    /// session credential, see docs/api/profiles.md).
+    pub platform_auth: Option<(String, String)>,
 }
 
 impl Default for Config {
@@ -65,6 +76,9 @@ impl Default for Config {
             cors_origins: Vec::new(),
             max_upload_bytes: 25 * 1024 * 1024,
             max_body_bytes: 1024 * 1024,
+            rate_limit: 600,
+            trust_proxy: false,
+            platform_auth: None,
         }
     }
 }
@@ -78,6 +92,8 @@ pub struct AppState {
     pub store: Store,
     /// Configuration.
     pub config: Arc<Config>,
+    /// Rate limiting of writes.
+    pub limiter: Arc<ratelimit::RateLimiter>,
 }
 
 /// Content-Security-Policy of every page the server sends: no inline script or style, no
@@ -89,24 +105,27 @@ font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-ac
 /// The complete router: API, and the web app as fallback.
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
+        .route("/health", get(api::health))
         .route("/forms", get(api::list_forms))
         .route("/forms/{id}", get(api::current_form))
         .route("/forms/{id}/versions/{version}", get(api::form_version))
         .route("/forms/{id}/versions/{version}/payload-schema", get(api::form_payload_schema))
         .route("/forms/{id}/versions/{version}/attachments", post(api::upload).layer(DefaultBodyLimit::disable()))
-        .route("/submissions", post(api::submit))
+        .route("/submissions", post(api::submit).layer(DefaultBodyLimit::disable()))
         .route("/status/{token}", get(api::status))
         .route("/inbox/submissions", get(api::inbox_list))
         .route("/inbox/submissions/{reference}", get(api::inbox_submission))
         .route("/inbox/attachments/{id}", get(api::inbox_attachment))
         .fallback(|| async { Problem::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn(problem::problem_json))
         .layer(cors(&state.config.cors_origins));
 
     let dist = &state.config.dist_dir;
     let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
     Router::new()
         .nest("/api/v1", api)
+        .merge(inbox::routes())
         .fallback_service(app)
         .layer(middleware::from_fn(static_headers))
         .layer(middleware::from_fn(access_log))
@@ -173,7 +192,8 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<String>())?;
     let store = Store::open(&config.data_dir)
         .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
-    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config) })
+    let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
+    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config), limiter })
 }
 
 /// Serve until Ctrl-C / SIGTERM.

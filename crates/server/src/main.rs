@@ -32,6 +32,42 @@ enum Command {
     },
     /// Print the JSON Schema of the definition format (antrag/1).
     DefinitionSchema,
+    /// Check a backend against the submission contract and print a pass/fail table.
+    Conformance {
+        /// API base URL, e.g. http://127.0.0.1:8080/api/v1
+        #[arg(long)]
+        base_url: String,
+        /// Form to submit (default: a demo form the backend serves).
+        #[arg(long)]
+        form: Option<String>,
+        /// File with valid answers for that form (default: the demo form's examples).
+        #[arg(long)]
+        answers: Option<PathBuf>,
+        /// Header sent with every request, as NAME=VALUE (a platform credential); repeatable.
+        #[arg(long = "header")]
+        headers: Vec<String>,
+    },
+    /// Load a backend: N concurrent clients × M submissions, then count the stored rows.
+    Load {
+        /// API base URL, e.g. http://127.0.0.1:8080/api/v1
+        #[arg(long)]
+        base_url: String,
+        /// Concurrent clients.
+        #[arg(long, default_value_t = 50)]
+        clients: usize,
+        /// Submissions per client.
+        #[arg(long, default_value_t = 200)]
+        submissions: usize,
+        /// Form to submit (its example answers are used).
+        #[arg(long, default_value = "bewohnerparkausweis")]
+        form: String,
+        /// Clerk inbox token, to count stored rows (zero lost, zero duplicated).
+        #[arg(long, env = "ANTRAG_INBOX_TOKEN", hide_env_values = true)]
+        inbox_token: Option<String>,
+        /// Send every n-th submission twice with the same key, as after a lost response (0: never).
+        #[arg(long, default_value_t = 10)]
+        retry_every: usize,
+    },
     /// Print the JSON Schema of the payload of a definition.
     PayloadSchema {
         /// Definition file.
@@ -72,6 +108,16 @@ struct ServeArgs {
     /// Largest accepted JSON request body, bytes.
     #[arg(long, env = "ANTRAG_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
+    /// Uploads and submissions allowed per client address and minute (0: no limit).
+    #[arg(long, env = "ANTRAG_RATE_LIMIT", default_value_t = 600)]
+    rate_limit: u32,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    #[arg(long, env = "ANTRAG_TRUST_PROXY")]
+    trust_proxy: bool,
+    /// Require a platform credential on uploads and submissions, as NAME=VALUE
+    /// (e.g. "Authorization=Bearer abc"); see docs/api/profiles.md.
+    #[arg(long, env = "ANTRAG_PLATFORM_AUTH", hide_env_values = true)]
+    platform_auth: Option<String>,
     /// Log format.
     #[arg(long, env = "ANTRAG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -91,6 +137,28 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Lint { files, codelists }) => lint(&files, &codelists),
+        Some(Command::Conformance { base_url, form, answers, headers }) => {
+            conformance(base_url, form, answers, headers)
+        }
+        Some(Command::Load { base_url, clients, submissions, form, inbox_token, retry_every }) => {
+            let options =
+                antrag_server::load::Options { base_url, clients, submissions, form, inbox_token, retry_every };
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+            match runtime.block_on(antrag_server::load::run(options)) {
+                Ok(report) => {
+                    println!("{}", report.summary());
+                    if report.failures == 0 && report.stored.is_none_or(|n| n == report.sent as u64) {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    }
+                }
+                Err(e) => {
+                    eprintln!("load: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Some(Command::DefinitionSchema) => {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
             ExitCode::SUCCESS
@@ -121,6 +189,37 @@ fn main() -> ExitCode {
     }
 }
 
+fn conformance(base_url: String, form: Option<String>, answers: Option<PathBuf>, headers: Vec<String>) -> ExitCode {
+    let answers = match answers.map(|p| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))) {
+        Some(Ok(text)) => match serde_json::from_str(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("answers: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        Some(Err(e)) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+        None => None,
+    };
+    let headers = headers
+        .iter()
+        .filter_map(|h| h.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    let options = antrag_server::conformance::Options { base_url, form, answers, headers };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let outcome = runtime.block_on(antrag_server::conformance::run(options));
+    print!("{}", outcome.table());
+    if outcome.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
     init_logging(args.log_format);
     let config = Config {
@@ -133,6 +232,13 @@ fn serve(args: ServeArgs) -> ExitCode {
         cors_origins: args.cors_origins,
         max_upload_bytes: args.max_upload_bytes,
         max_body_bytes: args.max_body_bytes,
+        rate_limit: args.rate_limit,
+        trust_proxy: args.trust_proxy,
+        platform_auth: args
+            .platform_auth
+            .as_deref()
+            .and_then(|a| a.split_once('='))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned())),
     };
     if !config.dist_dir.join("index.html").exists() {
         tracing::warn!(dist = %config.dist_dir.display(), "no built web app found; build it with `make build` (the API works without it)");

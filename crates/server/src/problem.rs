@@ -1,6 +1,8 @@
 //! Errors as `application/problem+json` (RFC 9457). Every error answer of the API is one.
 
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
@@ -105,4 +107,37 @@ impl IntoResponse for Problem {
         }
         response
     }
+}
+
+/// Turn error answers that did not come from our handlers (axum's own rejections: unknown
+/// method, body over the limit, malformed query) into problem+json too, so every error of the
+/// API has the same shape.
+pub async fn problem_json(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (kind, title) = match status {
+        StatusCode::BAD_REQUEST => ("bad-request", "The request is malformed"),
+        StatusCode::NOT_FOUND => ("not-found", "Not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too-large", "The request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        StatusCode::UNPROCESSABLE_ENTITY => ("unprocessable", "The request cannot be processed"),
+        s if s.is_server_error() => ("internal", "Internal error"),
+        _ => ("error", "The request failed"),
+    };
+    let detail = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "the body is larger than this endpoint accepts".to_owned(),
+        StatusCode::METHOD_NOT_ALLOWED => "this endpoint does not support the method".to_owned(),
+        s if s.is_server_error() => "The server could not complete the request. Please try again.".to_owned(),
+        _ => "the request does not have the form this endpoint expects".to_owned(),
+    };
+    Problem::new(status, kind, title, detail).into_response()
 }

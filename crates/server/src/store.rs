@@ -46,6 +46,8 @@ const MIGRATIONS: &[&str] = &[
         submission_id INTEGER REFERENCES submissions(id)
     );
     CREATE INDEX attachments_by_submission ON attachments(submission_id);",
+    // 2: routing fields of the platform profile (LeiKa key, ARS/AGS).
+    "ALTER TABLE submissions ADD COLUMN routing TEXT;",
 ];
 
 /// Storage errors.
@@ -112,6 +114,8 @@ pub struct NewSubmission {
     pub status_token: String,
     /// Attachment ids the payload references.
     pub attachment_ids: Vec<String>,
+    /// Routing fields (JSON), if the client sent any.
+    pub routing: Option<Value>,
 }
 
 /// A stored submission's receipt (what the client is told).
@@ -157,6 +161,9 @@ pub struct StoredSubmission {
     pub language: String,
     /// The payload.
     pub payload: Value,
+    /// Routing fields, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing: Option<Value>,
     /// Attachments.
     pub attachments: Vec<Attachment>,
 }
@@ -246,8 +253,8 @@ impl Store {
             )?;
             let reference = format!("{}-{}-{:06}", new.reference_prefix, new.year, last);
             tx.execute(
-                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token, routing)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     reference,
                     new.idempotency_key,
@@ -257,7 +264,8 @@ impl Store {
                     new.language,
                     new.payload.to_string(),
                     new.received_at,
-                    new.status_token
+                    new.status_token,
+                    new.routing.as_ref().map(Value::to_string)
                 ],
             )?;
             let submission_id = tx.last_insert_rowid();
@@ -306,7 +314,7 @@ impl Store {
         self.with(move |conn| {
             let row = conn
                 .query_row(
-                    "SELECT reference, received_at, status, status_token, form_id, form_version, language, payload, id FROM submissions WHERE reference = ?1",
+                    "SELECT reference, received_at, status, status_token, form_id, form_version, language, payload, id, routing FROM submissions WHERE reference = ?1",
                     [&reference],
                     |r| {
                         Ok((
@@ -314,17 +322,19 @@ impl Store {
                             r.get::<_, String>(6)?,
                             r.get::<_, String>(7)?,
                             r.get::<_, i64>(8)?,
+                            r.get::<_, Option<String>>(9)?,
                         ))
                     },
                 )
                 .optional()?;
-            let Some((receipt, language, payload, id)) = row else { return Ok(None) };
+            let Some((receipt, language, payload, id, routing)) = row else { return Ok(None) };
             let mut stmt = conn.prepare(&format!("{ATTACHMENT_SELECT} WHERE submission_id = ?1 ORDER BY created_at"))?;
             let attachments = stmt.query_map([id], attachment_row)?.collect::<Result<Vec<_>, _>>()?;
             Ok(Some(StoredSubmission {
                 receipt,
                 language,
                 payload: serde_json::from_str(&payload).unwrap_or(Value::Null),
+                routing: routing.and_then(|r| serde_json::from_str(&r).ok()),
                 attachments,
             }))
         })
@@ -440,6 +450,7 @@ mod tests {
             received_at: "2026-11-28T12:00:00Z".into(),
             status_token: format!("token-{key}"),
             attachment_ids: vec![],
+            routing: None,
         }
     }
 

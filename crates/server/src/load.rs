@@ -1,0 +1,181 @@
+//! The load command: N concurrent clients each send M submissions (valid example answers,
+//! unique idempotency keys), and a share of them is sent twice as a client would after a lost
+//! response. Afterwards the rows are counted through the clerk inbox: zero lost, zero
+//! duplicated. Prints throughput and latency percentiles.
+
+use std::time::{Duration, Instant};
+
+use antrag_core::Answers;
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use crate::conformance::{built_in_answers, new_key, upload_files};
+
+/// Load parameters.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// API base, e.g. `http://127.0.0.1:8080/api/v1`.
+    pub base_url: String,
+    /// Concurrent clients.
+    pub clients: usize,
+    /// Submissions per client.
+    pub submissions: usize,
+    /// Form to submit.
+    pub form: String,
+    /// Clerk token, to count the stored rows.
+    pub inbox_token: Option<String>,
+    /// Every n-th submission is sent a second time with the same key (0: never).
+    pub retry_every: usize,
+}
+
+/// What the run measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Distinct submissions sent (= keys).
+    pub sent: usize,
+    /// Extra sends with a repeated key.
+    pub retries: usize,
+    /// Answers other than 201.
+    pub failures: usize,
+    /// Rows the backend holds now minus before (when countable).
+    pub stored: Option<u64>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Latency percentiles (p50, p90, p99, max) in milliseconds.
+    pub latency_ms: [f64; 4],
+}
+
+impl Report {
+    /// Submissions per second (first sends only).
+    pub fn throughput(&self) -> f64 {
+        self.sent as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Human-readable summary.
+    pub fn summary(&self) -> String {
+        let stored = match self.stored {
+            Some(n) => {
+                let lost = (self.sent as u64).saturating_sub(n);
+                let duplicated = n.saturating_sub(self.sent as u64);
+                format!("{n} stored: {lost} lost, {duplicated} duplicated")
+            }
+            None => "stored rows not counted (no --inbox-token)".into(),
+        };
+        format!(
+            "{} submissions + {} retried keys in {:.1} s: {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} failed; {stored}",
+            self.sent,
+            self.retries,
+            self.elapsed.as_secs_f64(),
+            self.throughput(),
+            self.latency_ms[0],
+            self.latency_ms[1],
+            self.latency_ms[2],
+            self.latency_ms[3],
+            self.failures
+        )
+    }
+
+    /// Whether every submission is stored exactly once.
+    pub fn exact(&self) -> bool {
+        self.failures == 0 && self.stored == Some(self.sent as u64)
+    }
+}
+
+async fn count(client: &Client, base: &str, token: &str) -> Result<u64, String> {
+    let r = client
+        .get(format!("{base}/inbox/submissions?limit=1"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    body["total"].as_u64().ok_or_else(|| "the inbox gave no total".to_owned())
+}
+
+/// Run the load.
+pub async fn run(options: Options) -> Result<Report, String> {
+    let base = options.base_url.trim_end_matches('/').to_owned();
+    let client = Client::builder()
+        .pool_max_idle_per_host(options.clients)
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let definition: Value = client
+        .get(format!("{base}/forms/{}", options.form))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let form = antrag_core::Form::new(antrag_core::lint::parse_value(definition).map_err(|p| p[0].to_string())?)
+        .map_err(|p| p[0].to_string())?;
+    let mut answers: Answers =
+        serde_json::from_value(built_in_answers(&options.form).ok_or("no example answers for this form")?)
+            .map_err(|e| e.to_string())?;
+    if !antrag_core::file_refs(&form, &answers).is_empty() {
+        return Err("choose a form whose example answers have no files (attachments are claimed once)".into());
+    }
+    upload_files(&client, &base, &[], &form, &mut answers).await?;
+    let now = time::OffsetDateTime::now_utc();
+    let body = json!({
+        "formId": form.def().id, "formVersion": form.def().version, "language": form.def().default_language, "data": answers,
+        "clientDate": format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    });
+    let before = match &options.inbox_token {
+        Some(t) => Some(count(&client, &base, t).await?),
+        None => None,
+    };
+
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for c in 0..options.clients {
+        let (client, base, body) = (client.clone(), base.clone(), body.clone());
+        let (m, retry_every) = (options.submissions, options.retry_every);
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::with_capacity(m);
+            let (mut failures, mut retries) = (0usize, 0usize);
+            for i in 0..m {
+                let key = new_key();
+                let sends = if retry_every > 0 && (c * m + i) % retry_every == 0 { 2 } else { 1 };
+                for _ in 0..sends {
+                    let t = Instant::now();
+                    let ok = client
+                        .post(format!("{base}/submissions"))
+                        .header("Idempotency-Key", &key)
+                        .json(&body)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status() == StatusCode::CREATED);
+                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                    failures += usize::from(!ok);
+                }
+                retries += sends - 1;
+            }
+            (latencies, failures, retries)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let (mut failures, mut retries) = (0, 0);
+    for task in tasks {
+        let (l, f, r) = task.await.map_err(|e| e.to_string())?;
+        latencies.extend(l);
+        failures += f;
+        retries += r;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    let stored = match (&options.inbox_token, before) {
+        (Some(t), Some(b)) => Some(count(&client, &base, t).await? - b),
+        _ => None,
+    };
+    Ok(Report {
+        sent: options.clients * options.submissions,
+        retries,
+        failures,
+        stored,
+        elapsed,
+        latency_ms: [pct(0.5), pct(0.9), pct(0.99), latencies.last().copied().unwrap_or(0.0)],
+    })
+}

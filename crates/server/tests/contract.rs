@@ -1,0 +1,353 @@
+//! The contract against the real server process: the conformance kit passes (and fails against
+//! a backend that breaks idempotency), retries and lost responses never make a second row,
+//! limits answer with problem+json, every documented path exists, and a load run is exact.
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use antrag_server::conformance::{self, new_key, Options};
+use serde_json::{json, Value};
+
+const TOKEN: &str = "contract-test-token";
+
+/// A reference server on a free port with a fresh data directory; killed on drop.
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(extra: &[&str]) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_antrag-server"))
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .arg("--forms-dir")
+        .arg(root().join("forms"))
+        .arg("--codelists-dir")
+        .arg(root().join("codelists"))
+        .args(["--inbox-token", TOKEN, "--log-format", "json"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server starts");
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let client = reqwest::Client::new();
+    for _ in 0..200 {
+        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
+            return Server { child, base, _dir: dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not come up");
+}
+
+async fn rows(base: &str) -> u64 {
+    let r: Value = reqwest::Client::new()
+        .get(format!("{base}/inbox/submissions?limit=1"))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["total"].as_u64().unwrap()
+}
+
+fn valid_body() -> Value {
+    let now = time::OffsetDateTime::now_utc();
+    json!({
+        "formId": "bewohnerparkausweis", "formVersion": "1.0.0", "language": "de",
+        "data": conformance::built_in_answers("bewohnerparkausweis").unwrap(),
+        "clientDate": format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    })
+}
+
+async fn submit(base: &str, key: &str, body: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/submissions"))
+        .header("Idempotency-Key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_reference_server_passes_the_conformance_kit() {
+    let server = start(&[]).await;
+    let outcome =
+        conformance::run(Options { base_url: server.base.clone(), form: None, answers: None, headers: vec![] }).await;
+    assert!(outcome.passed(), "\n{}", outcome.table());
+    assert!(outcome.checks.len() >= 18);
+}
+
+/// A backend that forgets idempotency keys (it gives every request a fresh one) must fail.
+#[tokio::test]
+async fn the_kit_fails_a_backend_that_ignores_idempotency() {
+    let server = start(&[]).await;
+    let upstream = server.base.clone();
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let upstream = upstream.clone();
+        async move {
+            let (parts, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
+            let path =
+                parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/").trim_start_matches("/api/v1").to_owned();
+            let mut request =
+                reqwest::Client::new().request(parts.method.clone(), format!("{upstream}{path}")).body(bytes);
+            for (name, value) in &parts.headers {
+                if name != "idempotency-key" && name != "host" && name != "content-length" {
+                    request = request.header(name, value);
+                }
+            }
+            if parts.headers.contains_key("idempotency-key") {
+                request = request.header("Idempotency-Key", new_key());
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.unwrap_or_default();
+            let mut out = axum::response::Response::new(axum::body::Body::from(body));
+            *out.status_mut() = status;
+            *out.headers_mut() = headers;
+            out
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let outcome = conformance::run(Options {
+        base_url: format!("http://{addr}/api/v1"),
+        form: None,
+        answers: None,
+        headers: vec![],
+    })
+    .await;
+    assert!(!outcome.passed());
+    let failed: Vec<&str> = outcome.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
+    assert!(failed.contains(&"idempotency.replay"), "{}", outcome.table());
+    assert!(failed.contains(&"idempotency.concurrent"), "{}", outcome.table());
+}
+
+#[tokio::test]
+async fn retries_lost_responses_and_concurrent_duplicates_make_one_row() {
+    let server = start(&[]).await;
+    let body = valid_body();
+
+    // The same key retried: one row, the same receipt.
+    let key = new_key();
+    let first: Value = submit(&server.base, &key, &body).await.json().await.unwrap();
+    let second = submit(&server.base, &key, &body).await;
+    assert_eq!(second.status(), 201);
+    assert_eq!(second.headers()["idempotent-replayed"], "true");
+    assert_eq!(second.json::<Value>().await.unwrap()["reference"], first["reference"]);
+    assert_eq!(rows(&server.base).await, 1);
+
+    // The client sends the request and vanishes before the answer (response lost after
+    // commit); its retry with the same key gets the stored receipt and no second row.
+    let key = new_key();
+    let payload = body.to_string();
+    let authority = server.base.trim_start_matches("http://").split('/').next().unwrap().to_owned();
+    let mut socket = TcpStream::connect(&authority).unwrap();
+    write!(
+        socket,
+        "POST /api/v1/submissions HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    )
+    .unwrap();
+    socket.flush().unwrap();
+    drop(socket);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let retried = submit(&server.base, &key, &body).await;
+    assert_eq!(retried.status(), 201);
+    assert_eq!(rows(&server.base).await, 2);
+
+    // Twenty concurrent requests with one key: one row.
+    let key = new_key();
+    let requests = (0..20).map(|_| submit(&server.base, &key, &body));
+    let answers = futures_util::future::join_all(requests).await;
+    let mut references = std::collections::BTreeSet::new();
+    for a in answers {
+        assert_eq!(a.status(), 201);
+        references.insert(a.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(references.len(), 1);
+    assert_eq!(rows(&server.base).await, 3);
+}
+
+#[tokio::test]
+async fn limits_and_framework_errors_are_problem_json() {
+    let server = start(&["--rate-limit", "4"]).await;
+    let client = reqwest::Client::new();
+    let is_problem =
+        |r: &reqwest::Response| r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json");
+
+    // An upload over the field's maxSize (10 MB) is cut off with 413.
+    let big = vec![b'%'; 10 * 1024 * 1024 + 1];
+    let r = client
+        .post(format!(
+            "{}/forms/bewohnerparkausweis/versions/1.0.0/attachments?field=fahrzeug.nutzungsnachweis&name=big.pdf",
+            server.base
+        ))
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(is_problem(&r));
+    assert_eq!(r.json::<Value>().await.unwrap()["limit"], 10 * 1024 * 1024);
+    // A field that is not a file field.
+    let r = client
+        .post(format!(
+            "{}/forms/bewohnerparkausweis/versions/1.0.0/attachments?field=anschrift.plz&name=x.pdf",
+            server.base
+        ))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // Missing query parameters: axum's own rejection, turned into problem+json.
+    let r = client
+        .post(format!("{}/forms/bewohnerparkausweis/versions/1.0.0/attachments", server.base))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(is_problem(&r));
+    // Unknown endpoint, wrong method.
+    let r = client.get(format!("{}/nothing-here", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    assert!(is_problem(&r));
+    let r = client.delete(format!("{}/submissions", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(is_problem(&r));
+    // The inbox needs its token.
+    let r = client.get(format!("{}/inbox/submissions", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(is_problem(&r));
+
+    // Rate limit (4 writes a minute): the two upload attempts that reached a handler used two
+    // tokens (the one rejected for missing parameters did not), so two submissions pass.
+    let body = valid_body();
+    assert_eq!(submit(&server.base, &new_key(), &body).await.status(), 201);
+    assert_eq!(submit(&server.base, &new_key(), &body).await.status(), 201);
+    let limited = submit(&server.base, &new_key(), &body).await;
+    assert_eq!(limited.status(), 429);
+    assert!(is_problem(&limited));
+    let wait: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait));
+}
+
+#[tokio::test]
+async fn routing_and_platform_credential() {
+    let server = start(&["--platform-auth", "X-Platform-Token=geheim"]).await;
+    let mut body = valid_body();
+    body["routing"] = json!({"leikaKey": "99108001001000", "ars": "150020000000"});
+    let refused = submit(&server.base, &new_key(), &body).await;
+    assert_eq!(refused.status(), 401);
+    let client = reqwest::Client::new();
+    let send = |body: Value| {
+        client
+            .post(format!("{}/submissions", server.base))
+            .header("Idempotency-Key", new_key())
+            .header("X-Platform-Token", "geheim")
+            .json(&body)
+            .send()
+    };
+    let accepted = send(body.clone()).await.unwrap();
+    assert_eq!(accepted.status(), 201);
+    let reference = accepted.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
+    let stored: Value = client
+        .get(format!("{}/inbox/submissions/{reference}", server.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["routing"]["ars"], "150020000000");
+    // A LeiKa key of another service is refused.
+    body["routing"]["leikaKey"] = json!("99999999999999");
+    assert_eq!(send(body.clone()).await.unwrap().status(), 422);
+    body["routing"] = json!({"ars": "15002"});
+    assert_eq!(send(body).await.unwrap().status(), 400);
+}
+
+#[tokio::test]
+async fn every_documented_path_is_served() {
+    let server = start(&[]).await;
+    let spec: Value = serde_yaml_ng::from_str(conformance::OPENAPI).unwrap();
+    let client = reqwest::Client::new();
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        let concrete = path
+            .replace("{formId}", "bewohnerparkausweis")
+            .replace("{version}", "1.0.0")
+            .replace("{token}", "unknown")
+            .replace("{reference}", "BPA-0000-000000")
+            .replace("{attachmentId}", "unknown");
+        for method in operations.as_object().unwrap().keys().filter(|m| *m != "parameters") {
+            let r = client
+                .request(method.to_uppercase().parse().unwrap(), format!("{}{concrete}", server.base))
+                .bearer_auth(TOKEN)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status();
+            let body: Value = r.json().await.unwrap_or(Value::Null);
+            assert_ne!(body["detail"], "no such API endpoint", "{method} {path} is documented but not served");
+            assert_ne!(status, 405, "{method} {path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_load_run_stores_every_submission_exactly_once() {
+    let server = start(&["--rate-limit", "0"]).await;
+    let report = antrag_server::load::run(antrag_server::load::Options {
+        base_url: server.base.clone(),
+        clients: 8,
+        submissions: 25,
+        form: "bewohnerparkausweis".into(),
+        inbox_token: Some(TOKEN.into()),
+        retry_every: 5,
+    })
+    .await
+    .unwrap();
+    assert!(report.exact(), "{}", report.summary());
+    assert_eq!(report.retries, 40);
+}
+
+#[test]
+fn the_schema_check_can_fail() {
+    let schemas = conformance::Schemas::load().unwrap();
+    assert!(schemas.check("Receipt", &json!({"reference": "BPA-2026-000001", "receivedAt": "2026-11-28T12:00:00Z", "status": "received", "statusUrl": "/x"})).is_empty());
+    assert!(!schemas.check("Receipt", &json!({"reference": "nope", "status": "received"})).is_empty());
+    assert!(!schemas.check("ValidationProblem", &json!({"type": "x", "title": "t", "status": 422, "detail": "d", "issues": [{"path": "a", "code": "bogus"}]})).is_empty());
+}
