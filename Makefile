@@ -48,7 +48,7 @@ test-wasm:
 
 test-e2e:
 	cargo build -p antrag-server --locked
-	npx playwright test
+	ANTRAG_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') npx playwright test
 
 clean:
 	cargo clean

@@ -2,7 +2,10 @@
 // reference server, which serves the release build from dist/ with a fresh database.
 import { defineConfig } from '@playwright/test';
 
-const port = Number(process.env.ANTRAG_E2E_PORT ?? 8181);
+// A port per run (the Makefile passes a free one); set here once so that the worker processes,
+// which inherit the environment, agree with the server.
+if (!process.env.ANTRAG_E2E_PORT) process.env.ANTRAG_E2E_PORT = String(20000 + Math.floor(Math.random() * 20000));
+const port = Number(process.env.ANTRAG_E2E_PORT);
 export const inboxToken = 'e2e-inbox-token';
 const server = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
 
@@ -30,7 +33,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --codelists-dir codelists --inbox-token ${inboxToken} --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -3,6 +3,7 @@
 
 use antrag_core::{FormDef, Report};
 use gloo_net::http::{Request, RequestBuilder, Response};
+use wasm_bindgen::JsCast;
 
 use crate::config::ClientConfig;
 use serde::{Deserialize, Serialize};
@@ -98,7 +99,7 @@ pub struct Receipt {
 }
 
 /// Body of a submission.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SubmissionRequest {
     /// Form id.
@@ -112,7 +113,7 @@ pub struct SubmissionRequest {
     /// The citizen's date.
     pub client_date: String,
     /// Routing fields of the platform profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routing: Option<Value>,
 }
 
@@ -160,16 +161,33 @@ pub fn parse_definition(json: &str) -> Result<antrag_core::Form, Vec<antrag_core
 /// Submit once. The caller keeps `key` with the answers until a receipt arrives, and retries
 /// with the same key.
 pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &str) -> Result<Receipt, SubmitError> {
+    // Give up after the configured timeout: the outcome is then unknown, and a retry with the
+    // same key finds out (the server stores each key once).
+    let controller = web_sys::AbortController::new().ok();
+    let timer = controller.as_ref().and_then(|c| {
+        let c = c.clone();
+        let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), config.timeout_ms as i32)
+            .ok()
+    });
     let built = with_auth(Request::post(&format!("{}/submissions", config.api)), config)
         .header("Idempotency-Key", key)
         .header("Content-Type", "application/json")
+        .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
         .json(request)
         .map_err(|_| SubmitError::Server { status: 0, retry_after: None })?;
-    let response = built.send().await.map_err(|_| SubmitError::Network)?;
+    let sent = built.send().await;
+    if let (Some(w), Some(t)) = (web_sys::window(), timer) {
+        w.clear_timeout_with_handle(t);
+    }
+    let response = sent.map_err(|_| SubmitError::Network)?;
     let status = response.status();
     let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse::<u32>().ok());
     if status == 201 || status == 200 {
-        return response.json::<Receipt>().await.map_err(|_| SubmitError::Server { status, retry_after: None });
+        // A success whose body never arrives (a dropped connection) is an unknown outcome:
+        // retry with the same key.
+        return response.json::<Receipt>().await.map_err(|_| SubmitError::Network);
     }
     let problem: Value = response.json().await.unwrap_or(Value::Null);
     Err(match status {

@@ -17,11 +17,28 @@ pub struct ClientConfig {
     pub ars: Option<String>,
     /// Amtlicher Gemeindeschlüssel.
     pub ags: Option<String>,
+    /// Whether answers are kept as a draft in this browser (`data-drafts="off"` turns it off).
+    pub drafts: bool,
+    /// Days a draft is kept (`data-draft-days`, default 7).
+    pub draft_days: u32,
+    /// Name of this form instance on the page (`data-instance`), to keep drafts apart.
+    pub instance: String,
+    /// Milliseconds before a submission attempt gives up (`data-timeout`, seconds; default 30).
+    pub timeout_ms: u32,
 }
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        ClientConfig { api: crate::api::BASE.to_owned(), auth: None, ars: None, ags: None }
+        ClientConfig {
+            api: crate::api::BASE.to_owned(),
+            auth: None,
+            ars: None,
+            ags: None,
+            drafts: true,
+            draft_days: 7,
+            instance: "main".to_owned(),
+            timeout_ms: 30_000,
+        }
     }
 }
 
@@ -38,6 +55,19 @@ impl ClientConfig {
         }
         config.ars = get("data-ars");
         config.ags = get("data-ags");
+        config.drafts = get("data-drafts").is_none_or(|v| v != "off" && v != "false");
+        if let Some(days) = get("data-draft-days").and_then(|d| d.parse().ok()).filter(|d| (1..=90).contains(d)) {
+            config.draft_days = days;
+        }
+        if let Some(instance) =
+            get("data-instance").filter(|i| i.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        {
+            config.instance = instance;
+        }
+        if let Some(seconds) = get("data-timeout").and_then(|t| t.parse::<u32>().ok()).filter(|t| (1..=600).contains(t))
+        {
+            config.timeout_ms = seconds * 1000;
+        }
         config
     }
 

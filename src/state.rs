@@ -15,6 +15,24 @@ use serde_json::Value;
 use crate::api::{self, Receipt, SubmitError};
 use crate::config::ClientConfig;
 use crate::dom;
+use crate::draft::{self, Draft, DraftStore, Pending};
+
+/// A draft found on arrival, fitted to the current definition, waiting for "continue" or
+/// "start over".
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResumeOffer {
+    /// The draft as stored.
+    pub draft: Draft,
+    /// Its answers fitted to the current definition.
+    pub answers: Answers,
+    /// Answers that no longer fit (shown read-only, never dropped silently).
+    pub dropped: Vec<(FieldPath, Value)>,
+    /// Whether the draft was made with another definition version.
+    pub version_changed: bool,
+}
+
+/// Step index stored in a draft for the answer summary.
+const REVIEW_STEP: usize = usize::MAX;
 
 /// Which screen of the form is shown.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,8 +112,26 @@ pub struct FormState {
     pub focus_target: RwSignal<Option<String>>,
     /// Sending.
     pub send: RwSignal<SendState>,
-    /// The idempotency key of the pending submission, kept until a receipt arrives.
-    pub idempotency_key: RwSignal<Option<String>>,
+    /// The submission sent but not yet confirmed (its idempotency key and request), kept until
+    /// a receipt arrives — in the draft too, so a reload resumes sending it.
+    pub pending: RwSignal<Option<Pending>>,
+    /// Where drafts of this form instance are kept.
+    pub drafts: StoredValue<DraftStore>,
+    /// This tab's id (to notice drafts written by other tabs).
+    pub tab: StoredValue<String>,
+    /// When the draft was started.
+    pub started_at: StoredValue<Option<f64>>,
+    /// A draft waiting for "continue" or "start over".
+    pub resume: RwSignal<Option<ResumeOffer>>,
+    /// Another tab changed the draft (its new draft, or `None` when it deleted it); autosave
+    /// pauses until the citizen decides.
+    pub conflict: RwSignal<Option<Option<Draft>>>,
+    /// Until when the current draft is kept (ms since the epoch).
+    pub saved_until: RwSignal<Option<f64>>,
+    /// Answers of an older draft that no longer fit the form, shown read-only.
+    pub dropped_copy: RwSignal<Vec<(FieldPath, Value)>>,
+    /// Pending autosave timer.
+    save_timer: StoredValue<Option<i32>>,
     /// Prefix of DOM ids (several forms may share a page).
     pub id_prefix: StoredValue<String>,
     /// The platform profile.
@@ -108,6 +144,8 @@ impl FormState {
     /// A fresh state for a form.
     pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig) -> Self {
         let today = dom::today();
+        let drafts =
+            DraftStore::new(&form.def().id, &form.def().version, &config.instance, config.draft_days, config.drafts);
         let form = StoredValue::new(Arc::new(form));
         let answers = RwSignal::new(initial_answers(&form.get_value()));
         let ctx = Context::on(today);
@@ -132,7 +170,15 @@ impl FormState {
             summary_focus: RwSignal::new(0),
             focus_target: RwSignal::new(None),
             send: RwSignal::new(SendState::Idle),
-            idempotency_key: RwSignal::new(None),
+            pending: RwSignal::new(None),
+            drafts: StoredValue::new(drafts),
+            tab: StoredValue::new(dom::uuid()),
+            started_at: StoredValue::new(None),
+            resume: RwSignal::new(None),
+            conflict: RwSignal::new(None),
+            saved_until: RwSignal::new(None),
+            dropped_copy: RwSignal::new(Vec::new()),
+            save_timer: StoredValue::new(None),
             id_prefix: StoredValue::new(id_prefix.to_owned()),
             config: StoredValue::new(config),
             today,
@@ -282,39 +328,53 @@ impl FormState {
     }
 
     /// Send the answers: the payload from antrag-core, with an idempotency key kept until a
-    /// receipt arrives; network errors, 5xx and 429 are retried with backoff and jitter.
+    /// receipt arrives (a pending submission is sent again unchanged); network errors, 5xx and
+    /// 429 are retried with backoff and jitter.
     pub fn submit(self) {
         if matches!(self.send.get_untracked(), SendState::Sending | SendState::Retrying { .. }) {
             return;
         }
-        let all = self.errors.with_untracked(|e| e.issues.clone());
-        if !all.is_empty() {
-            self.flag(&all);
-            self.summary_focus.update(|n| *n += 1);
-            return;
-        }
-        let key = self.idempotency_key.get_untracked().unwrap_or_else(dom::uuid);
-        self.idempotency_key.set(Some(key.clone()));
-        let form = self.form.get_value();
-        let ctx = Context::on(self.today);
-        let data = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
-        let config = self.config.get_value();
-        let request = api::SubmissionRequest {
-            form_id: form.def().id.clone(),
-            form_version: form.def().version.clone(),
-            language: self.lang.get_untracked(),
-            data,
-            client_date: self.today.to_string(),
-            routing: config.routing(form.def().service.leika_key.as_deref()),
+        let pending = match self.pending.get_untracked() {
+            Some(p) => p,
+            None => {
+                let all = self.errors.with_untracked(|e| e.issues.clone());
+                if !all.is_empty() {
+                    self.flag(&all);
+                    self.summary_focus.update(|n| *n += 1);
+                    return;
+                }
+                let form = self.form.get_value();
+                let ctx = Context::on(self.today);
+                let data = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
+                let config = self.config.get_value();
+                let request = api::SubmissionRequest {
+                    form_id: form.def().id.clone(),
+                    form_version: form.def().version.clone(),
+                    language: self.lang.get_untracked(),
+                    data,
+                    client_date: self.today.to_string(),
+                    routing: config.routing(form.def().service.leika_key.as_deref()),
+                };
+                let pending =
+                    Pending { key: dom::uuid(), request: serde_json::to_value(&request).unwrap_or(Value::Null) };
+                self.pending.set(Some(pending.clone()));
+                // Kept before anything is sent: a reload or crash from here on resumes sending.
+                self.save_now();
+                pending
+            }
         };
+        let Some(request) = draft::pending_request(&pending) else { return };
+        let config = self.config.get_value();
         leptos::task::spawn_local(async move {
             let mut attempt = 0u32;
             loop {
                 self.send.set(SendState::Sending);
-                match api::submit(&config, &request, &key).await {
+                match api::submit(&config, &request, &pending.key).await {
                     Ok(receipt) => {
                         self.send.set(SendState::Idle);
-                        self.idempotency_key.set(None);
+                        self.pending.set(None);
+                        self.drafts.with_value(DraftStore::delete_all);
+                        self.saved_until.set(None);
                         dom::replace_state(&history_state(&Screen::Done(receipt.clone())), None);
                         self.screen.set(Screen::Done(receipt));
                         dom::scroll_top();
@@ -322,7 +382,10 @@ impl FormState {
                     }
                     Err(SubmitError::Rejected(report)) => {
                         // The server's verdict lands on the fields and in the summary, like the
-                        // browser's own (even where the browser saw no problem).
+                        // browser's own (even where the browser saw no problem). The answers
+                        // must change, so the next send is a new submission with a new key.
+                        self.pending.set(None);
+                        self.save_now();
                         self.send.set(SendState::Failed(SubmitError::Rejected(report.clone())));
                         self.flag(&report.issues);
                         self.server_issues.set(report.issues.clone());
@@ -344,12 +407,156 @@ impl FormState {
                         dom::sleep(jitter).await;
                     }
                     Err(error) => {
+                        if matches!(error, SubmitError::VersionChanged { .. }) {
+                            self.pending.set(None);
+                            self.save_now();
+                        }
                         self.send.set(SendState::Failed(error));
                         return;
                     }
                 }
             }
         });
+    }
+
+    /// After a connection came back: send what is pending.
+    pub fn on_online(self) {
+        if self.pending.get_untracked().is_some()
+            && matches!(self.send.get_untracked(), SendState::Failed(_) | SendState::Idle)
+        {
+            self.submit();
+        }
+    }
+
+    // ---- drafts ----
+
+    /// Look for a draft on arrival; a found one is offered for "continue" or "start over".
+    pub fn offer_resume(&self) {
+        let Some(found) = self.drafts.with_value(DraftStore::find) else { return };
+        let form = self.form.get_value();
+        let version_changed = found.version != form.def().version;
+        let (answers, dropped) = draft::carry_over(&form, &found.answers, &Context::on(self.today));
+        self.resume.set(Some(ResumeOffer { draft: found, answers, dropped, version_changed }));
+    }
+
+    /// "Continue": take the draft's answers, step and pending submission.
+    pub fn accept_resume(self) {
+        let Some(offer) = self.resume.get_untracked() else { return };
+        self.answers.set(offer.answers);
+        self.started_at.set_value(Some(offer.draft.started_at));
+        self.dropped_copy.set(offer.dropped);
+        let pending = if offer.version_changed { None } else { offer.draft.pending.clone() };
+        self.pending.set(pending.clone());
+        self.resume.set(None);
+        if offer.version_changed {
+            // Answers of the old version now belong to the new one.
+            self.drafts.with_value(DraftStore::delete_all);
+        }
+        self.save_now();
+        let steps = self.visible_steps();
+        let screen = match offer.draft.step {
+            _ if pending.is_some() => Screen::Review,
+            REVIEW_STEP => Screen::Review,
+            step if steps.contains(&step) => Screen::Step(step),
+            _ => Screen::Step(steps.first().copied().unwrap_or(0)),
+        };
+        self.go(screen, false);
+        dom::replace_state(&history_state(&self.screen.get_untracked()), None);
+        if pending.is_some() {
+            self.submit();
+        }
+    }
+
+    /// "Start over": forget the draft.
+    pub fn start_over(&self) {
+        self.drafts.with_value(DraftStore::delete_all);
+        self.resume.set(None);
+        self.dropped_copy.set(Vec::new());
+        self.saved_until.set(None);
+    }
+
+    /// "Delete my draft": forget the stored answers and the answers on screen.
+    pub fn delete_draft(&self) {
+        self.drafts.with_value(DraftStore::delete_all);
+        let form = self.form.get_value();
+        self.answers.set(initial_answers(&form));
+        self.flagged.set(HashSet::new());
+        self.server_issues.set(Vec::new());
+        self.pending.set(None);
+        self.dropped_copy.set(Vec::new());
+        self.saved_until.set(None);
+        self.started_at.set_value(None);
+        self.go(Screen::Step(self.visible_steps().first().copied().unwrap_or(0)), true);
+    }
+
+    /// Save soon (after typing pauses).
+    pub fn save_soon(self) {
+        if !self.may_save() {
+            return;
+        }
+        let Some(window) = web_sys::window() else { return };
+        if let Some(timer) = self.save_timer.get_value() {
+            window.clear_timeout_with_handle(timer);
+        }
+        let save = wasm_bindgen::closure::Closure::once_into_js(move || {
+            self.save_timer.set_value(None);
+            self.save_now();
+        });
+        use wasm_bindgen::JsCast;
+        let timer = window.set_timeout_with_callback_and_timeout_and_arguments_0(save.unchecked_ref(), 250).ok();
+        self.save_timer.set_value(timer);
+    }
+
+    fn may_save(&self) -> bool {
+        self.drafts.with_value(DraftStore::enabled)
+            && self.resume.get_untracked().is_none()
+            && self.conflict.get_untracked().is_none()
+            && !matches!(self.screen.get_untracked(), Screen::Done(_))
+    }
+
+    /// Save now.
+    pub fn save_now(&self) {
+        if !self.may_save() {
+            return;
+        }
+        let step = match self.screen.get_untracked() {
+            Screen::Step(i) => i,
+            _ => REVIEW_STEP,
+        };
+        let started = self.started_at.get_value();
+        let saved = self.answers.with_untracked(|a| {
+            self.drafts.with_value(|d| d.save(a, step, self.pending.get_untracked(), &self.tab.get_value(), started))
+        });
+        if let Some(d) = saved {
+            self.started_at.set_value(Some(d.started_at));
+            self.saved_until.set(Some(d.expires_at));
+        }
+    }
+
+    /// Another tab wrote or deleted this draft.
+    pub fn on_storage(&self, key: Option<String>, value: Option<String>) {
+        let changed = self.drafts.with_value(|d| d.changed_elsewhere(key, value, &self.tab.get_value()));
+        if let Some(change) = changed {
+            if !matches!(self.screen.get_untracked(), Screen::Done(_)) {
+                self.conflict.set(Some(change));
+            }
+        }
+    }
+
+    /// Take the other tab's answers.
+    pub fn take_other_tab(&self) {
+        if let Some(Some(other)) = self.conflict.get_untracked() {
+            self.answers.set(other.answers);
+            self.pending.set(other.pending);
+        }
+        self.conflict.set(None);
+        self.save_now();
+    }
+
+    /// Keep this tab's answers (they become the draft).
+    pub fn keep_this_tab(&self) {
+        self.conflict.set(None);
+        self.save_now();
     }
 
     /// Whether a top-level group's label repeats the title of its step (its heading is then

@@ -4,6 +4,7 @@
 pub mod checkbox;
 pub mod checkboxes;
 pub mod date_input;
+pub mod draft_notice;
 pub mod error_message;
 pub mod error_summary;
 pub mod field;
@@ -23,6 +24,7 @@ pub mod repeat;
 pub mod select_input;
 pub mod static_text;
 pub mod summary_list;
+pub mod tab_conflict;
 pub mod text_input;
 pub mod textarea;
 pub mod time_input;

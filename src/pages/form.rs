@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::confirmation::ConfirmationPage;
+use super::resume::ResumePage;
 use super::review::ReviewPage;
 use super::step::StepPage;
 use crate::api::{self, ApiError};
@@ -78,6 +79,20 @@ fn FormFlow(
         .unwrap_or(Screen::Step(0));
     state.screen.set(initial.clone());
     dom::replace_state(&history_state(&initial), None);
+    state.offer_resume();
+
+    // Autosave after changes (not on arrival: an untouched form is no draft), once the citizen
+    // decided about a found draft.
+    Effect::new(move |previous: Option<()>| {
+        state.answers.track();
+        state.screen.track();
+        state.pending.track();
+        if previous.is_some() && state.resume.get().is_none() {
+            state.save_soon();
+        }
+    });
+    let _ = window_event_listener(leptos::ev::storage, move |ev| state.on_storage(ev.key(), ev.new_value()));
+    let _ = window_event_listener(leptos::ev::online, move |_| state.on_online());
 
     let _ = window_event_listener(leptos::ev::popstate, move |ev| {
         // Once sent, Back never returns to a sendable screen (no double submission).
@@ -92,9 +107,10 @@ fn FormFlow(
         }
     });
 
-    move || match state.screen.get() {
-        Screen::Step(index) => view! { <StepPage state=state index=index /> }.into_any(),
-        Screen::Review => view! { <ReviewPage state=state /> }.into_any(),
-        Screen::Done(receipt) => view! { <ConfirmationPage state=state receipt=receipt /> }.into_any(),
+    move || match (state.resume.get(), state.screen.get()) {
+        (Some(offer), _) => view! { <ResumePage state=state offer=offer /> }.into_any(),
+        (None, Screen::Step(index)) => view! { <StepPage state=state index=index /> }.into_any(),
+        (None, Screen::Review) => view! { <ReviewPage state=state /> }.into_any(),
+        (None, Screen::Done(receipt)) => view! { <ConfirmationPage state=state receipt=receipt /> }.into_any(),
     }
 }

@@ -4,5 +4,6 @@ pub mod catalog;
 pub mod confirmation;
 pub mod form;
 pub mod not_found;
+pub mod resume;
 pub mod review;
 pub mod step;

@@ -4,8 +4,10 @@ use antrag_core::FieldPath;
 use leptos::prelude::*;
 
 use crate::api::SubmitError;
+use crate::components::draft_notice::DraftNotice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::summary_list::SummaryList;
+use crate::components::tab_conflict::TabConflict;
 use crate::dom;
 use crate::i18n::{t, tf};
 use crate::state::{FormState, SendState};
@@ -50,6 +52,7 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
     let sending = move || matches!(state.send.get(), SendState::Sending | SendState::Retrying { .. });
     view! {
         <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
+        <TabConflict state=state />
         <ErrorSummary state=state />
         <h1 class="antrag-heading-l" id=heading_id tabindex="-1">{move || t(&state.lang.get(), "review.title")}</h1>
         <p>{move || t(&state.lang.get(), "review.intro")}</p>
@@ -70,6 +73,7 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
             ev.prevent_default();
             state.submit();
         }>
+            <DraftNotice state=state />
             <p class="antrag-declaration">{move || t(&state.lang.get(), "review.declaration")}</p>
             <SendStatus state=state />
             <div class="antrag-button-group">

@@ -5,9 +5,11 @@
 use antrag_core::FieldPath;
 use leptos::prelude::*;
 
+use crate::components::draft_notice::DraftNotice;
 use crate::components::error_summary::ErrorSummary;
 use crate::components::node::nodes_view;
 use crate::components::progress::Progress;
+use crate::components::tab_conflict::TabConflict;
 use crate::dom;
 use crate::i18n::t;
 use crate::state::FormState;
@@ -70,6 +72,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
         <Show when=move || !first_visible()>
             <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
         </Show>
+        <TabConflict state=state />
         <form class="antrag-form" novalidate on:submit=move |ev| {
             ev.prevent_default();
             state.next(index);
@@ -86,6 +89,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
                 view! { <p class="antrag-intro">{move || text.resolve(&state.lang.get(), &dl).to_owned()}</p> }
             })}
             {nodes_view(state, &nodes, &FieldPath::root())}
+            <DraftNotice state=state />
             <div class="antrag-button-group">
                 <button type="submit" class="antrag-button" data-action="next">
                     {move || {

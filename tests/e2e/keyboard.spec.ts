@@ -67,7 +67,7 @@ test('complete the Bewohnerparkausweis form with the keyboard only', async ({ pa
   await (await chooser).setFiles(fileFor({ name: 'nachweis.pdf', mediaType: 'application/pdf' }));
   await expect(page.locator('.antrag-file__name')).toHaveText('nachweis.pdf');
   // "Entfernen" is a real button reachable by keyboard.
-  await tabTo(page, 'button.antrag-button--link');
+  await tabTo(page, '.antrag-file__item button');
   await tabTo(page, 'button[data-action="next"]');
   await page.keyboard.press('Enter');
   await expect(page.locator('h1')).toHaveText('Kontakt');

@@ -332,6 +332,10 @@ pub async fn submit(
 ) -> Result<Response, Problem> {
     let body = read_limited(body, state.config.max_body_bytes as u64).await?;
     admit(&state, peer, &headers)?;
+    let fault = if state.config.enable_faults { state.faults.next() } else { None };
+    if let Some(response) = crate::faults::before(&fault).await {
+        return Ok(response);
+    }
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -426,6 +430,10 @@ pub async fn submit(
     match state.store.submit(new).await.map_err(internal)? {
         SubmitOutcome::Created(receipt) => {
             tracing::info!(reference = %receipt.reference, form = %receipt.form_id, "submission stored");
+            if fault == Some(crate::faults::Fault::DropAfterCommit) {
+                tracing::warn!(reference = %receipt.reference, "fault injection: dropping the response after commit");
+                return Ok(crate::faults::dropped());
+            }
             Ok(receipt_response(StatusCode::CREATED, &receipt, false))
         }
         SubmitOutcome::Replayed(receipt) => {

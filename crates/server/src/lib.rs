@@ -10,6 +10,7 @@
 pub mod api;
 pub mod catalog;
 pub mod conformance;
+pub mod faults;
 pub mod inbox;
 pub mod load;
 pub mod problem;
@@ -62,6 +63,8 @@ pub struct Config {
     /// When set, uploads and submissions need this header with this value (the platform's
     /// session credential, see docs/api/profiles.md).
     pub platform_auth: Option<(String, String)>,
+    /// Mount the fault-injection API (tests only).
+    pub enable_faults: bool,
 }
 
 impl Default for Config {
@@ -79,6 +82,7 @@ impl Default for Config {
             rate_limit: 600,
             trust_proxy: false,
             platform_auth: None,
+            enable_faults: false,
         }
     }
 }
@@ -94,6 +98,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rate limiting of writes.
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// Injected faults (used only with `enable_faults`).
+    pub faults: Arc<faults::Faults>,
 }
 
 /// Content-Security-Policy of every page the server sends: no inline script or style, no
@@ -115,7 +121,14 @@ pub fn router(state: AppState) -> Router {
         .route("/status/{token}", get(api::status))
         .route("/inbox/submissions", get(api::inbox_list))
         .route("/inbox/submissions/{reference}", get(api::inbox_submission))
-        .route("/inbox/attachments/{id}", get(api::inbox_attachment))
+        .route("/inbox/attachments/{id}", get(api::inbox_attachment));
+    let api = if state.config.enable_faults {
+        tracing::warn!("fault injection is enabled: never do this in production");
+        api.route("/_faults", get(faults::get).post(faults::set))
+    } else {
+        api
+    };
+    let api = api
         .fallback(|| async { Problem::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(middleware::from_fn(problem::problem_json))
@@ -193,7 +206,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     let store = Store::open(&config.data_dir)
         .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
-    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config), limiter })
+    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config), limiter, faults: Arc::default() })
 }
 
 /// Serve until Ctrl-C / SIGTERM.

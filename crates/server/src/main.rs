@@ -32,6 +32,13 @@ enum Command {
     },
     /// Print the JSON Schema of the definition format (antrag/1).
     DefinitionSchema,
+    /// Count the submissions in a data directory, straight from its database file
+    /// (prints `{"rows": n, "keys": n}`).
+    Count {
+        /// The server's data directory.
+        #[arg(long, default_value = "./data")]
+        data_dir: PathBuf,
+    },
     /// Check a backend against the submission contract and print a pass/fail table.
     Conformance {
         /// API base URL, e.g. http://127.0.0.1:8080/api/v1
@@ -118,6 +125,9 @@ struct ServeArgs {
     /// (e.g. "Authorization=Bearer abc"); see docs/api/profiles.md.
     #[arg(long, env = "ANTRAG_PLATFORM_AUTH", hide_env_values = true)]
     platform_auth: Option<String>,
+    /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
+    #[arg(long, hide = false)]
+    enable_faults: bool,
     /// Log format.
     #[arg(long, env = "ANTRAG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -159,6 +169,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Some(Command::Count { data_dir }) => match antrag_server::store::Store::count_file(&data_dir) {
+            Ok((rows, keys)) => {
+                println!("{}", serde_json::json!({ "rows": rows, "keys": keys }));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", data_dir.display());
+                ExitCode::FAILURE
+            }
+        },
         Some(Command::DefinitionSchema) => {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
             ExitCode::SUCCESS
@@ -234,6 +254,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         rate_limit: args.rate_limit,
         trust_proxy: args.trust_proxy,
+        enable_faults: args.enable_faults,
         platform_auth: args
             .platform_auth
             .as_deref()

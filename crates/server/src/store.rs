@@ -303,6 +303,16 @@ impl Store {
         .await
     }
 
+    /// Open a data directory read-only and count its submissions and distinct idempotency
+    /// keys (for fault tests, straight from the database file).
+    pub fn count_file(data_dir: &Path) -> Result<(u64, u64), StoreError> {
+        let conn =
+            Connection::open_with_flags(data_dir.join("antrag.sqlite3"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let rows: i64 = conn.query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get(0))?;
+        let keys: i64 = conn.query_row("SELECT COUNT(DISTINCT idempotency_key) FROM submissions", [], |r| r.get(0))?;
+        Ok((rows as u64, keys as u64))
+    }
+
     /// Number of stored submissions (for tests and the load command).
     pub async fn count(&self) -> Result<u64, StoreError> {
         self.with(|conn| Ok(conn.query_row("SELECT COUNT(*) FROM submissions", [], |r| r.get::<_, i64>(0))? as u64))

@@ -1,0 +1,216 @@
+//! Drafts: the citizen's answers, step and any pending submission, kept in this browser's
+//! localStorage so they survive reloads, closed tabs and failed sends — keyed by form id,
+//! version and instance, expiring after a configurable number of days (default 7), deleted
+//! after a confirmed submission, and never sent anywhere but to the form's own backend.
+
+use antrag_core::{Answers, ErrorCode, FieldPath, Form};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::SubmissionRequest;
+
+const PREFIX: &str = "antrag:draft:";
+const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
+
+/// A submission that was sent (or queued) but not yet confirmed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pending {
+    /// Its idempotency key.
+    pub key: String,
+    /// The request, exactly as sent first.
+    pub request: Value,
+}
+
+/// What is stored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Draft {
+    /// Form id.
+    pub form_id: String,
+    /// Definition version the answers were given for.
+    pub version: String,
+    /// When it was last saved (ms since the epoch).
+    pub saved_at: f64,
+    /// When the draft was started.
+    pub started_at: f64,
+    /// When it expires.
+    pub expires_at: f64,
+    /// The answers.
+    pub answers: Answers,
+    /// The step index shown last (`usize::MAX` for the answer summary).
+    pub step: usize,
+    /// The tab that wrote it last (to notice other tabs).
+    pub writer: String,
+    /// A submission not yet confirmed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
+}
+
+/// Where drafts of one form instance live.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DraftStore {
+    form_id: String,
+    version: String,
+    instance: String,
+    days: u32,
+    enabled: bool,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+impl DraftStore {
+    /// The store of a form instance; `days` is the lifetime of a draft, `enabled` false turns
+    /// drafts off (the embedding site decides).
+    pub fn new(form_id: &str, version: &str, instance: &str, days: u32, enabled: bool) -> Self {
+        DraftStore {
+            form_id: form_id.into(),
+            version: version.into(),
+            instance: instance.into(),
+            days,
+            enabled: enabled && storage().is_some(),
+        }
+    }
+
+    /// Whether drafts are kept.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// The storage key of this version.
+    pub fn key(&self) -> String {
+        format!("{PREFIX}{}@{}:{}", self.form_id, self.version, self.instance)
+    }
+
+    fn read(key: &str) -> Option<Draft> {
+        serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
+    }
+
+    /// The draft of this version, or else the newest of an earlier version; expired drafts
+    /// are deleted on the way.
+    pub fn find(&self) -> Option<Draft> {
+        if !self.enabled {
+            return None;
+        }
+        let storage = storage()?;
+        let now = crate::dom::now_ms();
+        let mut found: Option<Draft> = None;
+        let mut expired = Vec::new();
+        for i in 0..storage.length().unwrap_or(0) {
+            let Some(key) = storage.key(i).ok().flatten() else { continue };
+            let mine =
+                key.starts_with(&format!("{PREFIX}{}@", self.form_id)) && key.ends_with(&format!(":{}", self.instance));
+            if !mine {
+                continue;
+            }
+            match DraftStore::read(&key) {
+                Some(d) if d.expires_at < now => expired.push(key),
+                Some(d) => {
+                    let better = match &found {
+                        None => true,
+                        Some(f) => {
+                            (d.version == self.version && f.version != self.version)
+                                || (d.version == f.version || f.version != self.version) && d.saved_at > f.saved_at
+                        }
+                    };
+                    if better {
+                        found = Some(d);
+                    }
+                }
+                None => {}
+            }
+        }
+        for key in expired {
+            let _ = storage.remove_item(&key);
+        }
+        found
+    }
+
+    /// Save the answers, step and pending submission of this version.
+    pub fn save(
+        &self,
+        answers: &Answers,
+        step: usize,
+        pending: Option<Pending>,
+        tab: &str,
+        started_at: Option<f64>,
+    ) -> Option<Draft> {
+        if !self.enabled {
+            return None;
+        }
+        let now = crate::dom::now_ms();
+        let draft = Draft {
+            form_id: self.form_id.clone(),
+            version: self.version.clone(),
+            saved_at: now,
+            started_at: started_at.unwrap_or(now),
+            expires_at: now + f64::from(self.days) * DAY_MS,
+            answers: answers.clone(),
+            step,
+            writer: tab.to_owned(),
+            pending,
+        };
+        let text = serde_json::to_string(&draft).ok()?;
+        storage()?.set_item(&self.key(), &text).ok()?;
+        Some(draft)
+    }
+
+    /// Delete the drafts of this instance (every version).
+    pub fn delete_all(&self) {
+        let Some(storage) = storage() else { return };
+        let keys: Vec<String> =
+            (0..storage.length().unwrap_or(0)).filter_map(|i| storage.key(i).ok().flatten()).collect();
+        for key in keys {
+            if key.starts_with(&format!("{PREFIX}{}@", self.form_id)) && key.ends_with(&format!(":{}", self.instance)) {
+                let _ = storage.remove_item(&key);
+            }
+        }
+    }
+
+    /// The draft another tab wrote under this version's key, from a `storage` event.
+    pub fn changed_elsewhere(&self, key: Option<String>, value: Option<String>, tab: &str) -> Option<Option<Draft>> {
+        if key.as_deref() != Some(self.key().as_str()) {
+            return None;
+        }
+        match value {
+            None => Some(None),
+            Some(text) => match serde_json::from_str::<Draft>(&text) {
+                Ok(d) if d.writer != tab => Some(Some(d)),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// Answers of a draft made with an earlier version, fitted to the current form: answers whose
+/// data key no longer exists or whose shape changed are taken out (and returned, so the
+/// citizen can see them); everything else is kept.
+pub fn carry_over(form: &Form, answers: &Answers, ctx: &antrag_core::Context) -> (Answers, Vec<(FieldPath, Value)>) {
+    let mut kept = answers.clone();
+    let mut dropped = Vec::new();
+    for _ in 0..4 {
+        let report = antrag_core::validate(form, &kept, ctx);
+        let misfits: Vec<FieldPath> = report
+            .issues
+            .into_iter()
+            .filter(|i| matches!(i.error, ErrorCode::UnknownField | ErrorCode::WrongType | ErrorCode::UnknownOption))
+            .map(|i| i.path)
+            .collect();
+        if misfits.is_empty() {
+            break;
+        }
+        for path in misfits {
+            if let Some(value) = antrag_core::answers::get(&kept, &path).cloned() {
+                dropped.push((path.clone(), value));
+            }
+            antrag_core::answers::set(&mut kept, &path, Value::Null);
+        }
+    }
+    (kept, dropped)
+}
+
+/// A pending submission's request, for resending.
+pub fn pending_request(pending: &Pending) -> Option<SubmissionRequest> {
+    serde_json::from_value(pending.request.clone()).ok()
+}
