@@ -54,6 +54,12 @@ pub enum SubmitError {
     Network,
     /// The server re-validated and found problems (422): the same report the core produces.
     Rejected(Report),
+    /// An uploaded file is no longer available on the server (422 `attachment-unavailable`):
+    /// the citizen has to choose it again.
+    AttachmentUnavailable {
+        /// The attachment id.
+        id: String,
+    },
     /// The definition changed since the form was loaded (409).
     VersionChanged {
         /// The version the server accepts now.
@@ -79,7 +85,9 @@ impl SubmitError {
         match self {
             SubmitError::Network | SubmitError::RateLimited { .. } => true,
             SubmitError::Server { status, .. } => *status >= 500,
-            SubmitError::Rejected(_) | SubmitError::VersionChanged { .. } => false,
+            SubmitError::Rejected(_)
+            | SubmitError::VersionChanged { .. }
+            | SubmitError::AttachmentUnavailable { .. } => false,
         }
     }
 }
@@ -191,6 +199,9 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
     }
     let problem: Value = response.json().await.unwrap_or(Value::Null);
     Err(match status {
+        422 if problem["type"].as_str().is_some_and(|t| t.ends_with("/attachment-unavailable")) => {
+            SubmitError::AttachmentUnavailable { id: problem["attachment"].as_str().unwrap_or_default().to_owned() }
+        }
         422 if problem.get("issues").is_some() => match serde_json::from_value::<Report>(problem["issues"].clone()) {
             Ok(report) => SubmitError::Rejected(report),
             Err(_) => SubmitError::Server { status, retry_after },

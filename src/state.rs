@@ -406,6 +406,30 @@ impl FormState {
                         }
                         dom::sleep(jitter).await;
                     }
+                    Err(SubmitError::AttachmentUnavailable { id }) => {
+                        // The server no longer has a file (e.g. kept longer than it keeps
+                        // uploads): take it out of the answer and ask for it again.
+                        self.pending.set(None);
+                        let form = self.form.get_value();
+                        let refs = self.answers.with_untracked(|a| antrag_core::file_refs(&form, a));
+                        let mut issues = Vec::new();
+                        for (path, files) in refs.into_iter().filter(|(_, files)| files.iter().any(|f| f.id == id)) {
+                            let rest: Vec<_> = files.into_iter().filter(|f| f.id != id).collect();
+                            let value = if rest.is_empty() {
+                                Value::Null
+                            } else {
+                                serde_json::to_value(rest).unwrap_or(Value::Null)
+                            };
+                            self.answers.update(|a| antrag_core::answers::set(a, &path, value));
+                            issues.push(Issue { path, error: ErrorCode::Required });
+                        }
+                        self.save_now();
+                        self.send.set(SendState::Failed(SubmitError::AttachmentUnavailable { id }));
+                        self.flag(&issues);
+                        self.server_issues.set(issues);
+                        self.summary_focus.update(|n| *n += 1);
+                        return;
+                    }
                     Err(error) => {
                         if matches!(error, SubmitError::VersionChanged { .. }) {
                             self.pending.set(None);

@@ -99,6 +99,9 @@ fn SendStatus(state: FormState) -> impl IntoView {
             SendState::Failed(error) => Some(match error {
                 SubmitError::Network => ("antrag-notice antrag-notice--error", t(&lang, "submit.offline"), true),
                 SubmitError::Rejected(_) => ("antrag-notice antrag-notice--error", t(&lang, "submit.rejected"), false),
+                SubmitError::AttachmentUnavailable { .. } => {
+                    ("antrag-notice antrag-notice--error", t(&lang, "submit.file_again"), false)
+                }
                 SubmitError::VersionChanged { .. } => {
                     ("antrag-notice antrag-notice--error", t(&lang, "submit.version_changed"), false)
                 }

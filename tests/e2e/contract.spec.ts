@@ -80,3 +80,27 @@ test('a 503 with Retry-After is retried automatically', async ({ page, request }
   await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet', { timeout: 15_000 });
   expect(calls).toBe(2);
 });
+
+test('a file the server no longer has: the citizen is asked to choose it again', async ({ page, request }) => {
+  const driver = new Driver(page, await definition(request, 'bewohnerparkausweis'));
+  await page.goto('/forms/bewohnerparkausweis?lang=de');
+  await driver.fillAll(examples('bewohnerparkausweis').valid.not_keeper_with_proof);
+  // The answer the reference server gives for an attachment it no longer holds (its purge is
+  // covered by the server's own tests).
+  await page.route('**/api/v1/submissions', async (route) => {
+    const id = route.request().postDataJSON().data.fahrzeug.nutzungsnachweis[0].id;
+    await route.fulfill({
+      status: 422,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'https://antrag.dev/problems/attachment-unavailable', title: 'An attachment is not available', status: 422, detail: `attachment ${id} is unknown`, attachment: id }),
+    });
+  });
+  await page.locator('button[data-action="submit"]').click();
+  await expect(page.getByText('Eine hochgeladene Datei liegt nicht mehr vor')).toBeVisible();
+  const summary = page.locator('.antrag-error-summary');
+  await expect(summary).toContainText('Bitte laden Sie „Nachweis, dass Sie das Fahrzeug dauerhaft nutzen“ hoch.');
+  await summary.getByRole('link').click();
+  await expect(page.locator('#f-fahrzeug-nutzungsnachweis')).toBeFocused();
+  await expect(page.locator('.antrag-file__name')).toHaveCount(0);
+  await expect(page.locator('#f-fahrzeug-halter')).toHaveValue('Stadtwerke Magdeburg GmbH');
+});

@@ -65,6 +65,8 @@ pub struct Config {
     pub platform_auth: Option<(String, String)>,
     /// Mount the fault-injection API (tests only).
     pub enable_faults: bool,
+    /// Days an upload no submission claimed is kept (longer than a citizen's draft).
+    pub attachment_retention_days: u32,
 }
 
 impl Default for Config {
@@ -83,6 +85,7 @@ impl Default for Config {
             trust_proxy: false,
             platform_auth: None,
             enable_faults: false,
+            attachment_retention_days: 8,
         }
     }
 }
@@ -218,6 +221,19 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
 /// Serve on a bound listener (tests bind port 0).
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
+    // Forget unclaimed uploads after the retention period, hourly.
+    let (store, days) = (state.store.clone(), state.config.attachment_retention_days);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store.purge_unclaimed(days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "unclaimed uploads purged"),
+                Err(error) => tracing::error!(%error, "purging unclaimed uploads failed"),
+            }
+        }
+    });
     tracing::info!(%addr, forms = state.catalog.len(), "Antrag reference server listening on http://{addr}");
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())

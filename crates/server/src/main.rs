@@ -125,6 +125,10 @@ struct ServeArgs {
     /// (e.g. "Authorization=Bearer abc"); see docs/api/profiles.md.
     #[arg(long, env = "ANTRAG_PLATFORM_AUTH", hide_env_values = true)]
     platform_auth: Option<String>,
+    /// Days an upload that no submission claimed is kept before it is deleted (keep it longer
+    /// than the web app's draft lifetime).
+    #[arg(long, env = "ANTRAG_ATTACHMENT_RETENTION_DAYS", default_value_t = 8)]
+    attachment_retention_days: u32,
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
@@ -255,6 +259,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         rate_limit: args.rate_limit,
         trust_proxy: args.trust_proxy,
         enable_faults: args.enable_faults,
+        attachment_retention_days: args.attachment_retention_days,
         platform_auth: args
             .platform_auth
             .as_deref()

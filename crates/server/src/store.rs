@@ -372,6 +372,28 @@ impl Store {
         .await
     }
 
+    /// Delete uploads no submission claimed that are older than `days` (records and files).
+    /// Returns how many were removed.
+    pub async fn purge_unclaimed(&self, days: u32) -> Result<usize, StoreError> {
+        let files = self.files.clone();
+        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+        let cutoff = cutoff.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        self.with(move |conn| {
+            let ids: Vec<String> = {
+                let mut stmt =
+                    conn.prepare("SELECT id FROM attachments WHERE submission_id IS NULL AND created_at < ?1")?;
+                let rows = stmt.query_map([&cutoff], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for id in &ids {
+                conn.execute("DELETE FROM attachments WHERE id = ?1 AND submission_id IS NULL", [id])?;
+                let _ = std::fs::remove_file(files.join(id));
+            }
+            Ok(ids.len())
+        })
+        .await
+    }
+
     /// An attachment record.
     pub async fn attachment(&self, id: String) -> Result<Option<Attachment>, StoreError> {
         self.with(move |conn| {
@@ -504,6 +526,18 @@ mod tests {
         let mut again = submission("k2", "h2");
         again.attachment_ids = vec!["a1".into()];
         assert_eq!(store.submit(again).await.unwrap(), SubmitOutcome::AttachmentUnavailable("a1".into()));
+        // Unclaimed uploads are purged after their retention; claimed ones stay.
+        let old = Attachment {
+            id: "old".into(),
+            created_at: "2000-01-01T00:00:00Z".into(),
+            ..store.attachment("a1".into()).await.unwrap().unwrap()
+        };
+        store.add_attachment(old).await.unwrap();
+        std::fs::write(store.files_dir().join("old"), b"x").unwrap();
+        assert_eq!(store.purge_unclaimed(8).await.unwrap(), 1);
+        assert!(store.attachment("old".into()).await.unwrap().is_none());
+        assert!(!store.files_dir().join("old").exists());
+        assert!(store.attachment("a1".into()).await.unwrap().is_some());
         let mut unknown = submission("k3", "h3");
         unknown.attachment_ids = vec!["nope".into()];
         assert_eq!(store.submit(unknown).await.unwrap(), SubmitOutcome::AttachmentUnavailable("nope".into()));
