@@ -1,5 +1,8 @@
 // Loads the Antrag web app. A static module instead of Trunk's inline loader, so that pages
-// work under a Content-Security-Policy without 'unsafe-inline'.
+// work under a Content-Security-Policy without 'unsafe-inline'. The glue module is verified by
+// its <link rel=modulepreload integrity>; the wasm is fetched with its integrity here.
 const tag = document.querySelector('script[data-antrag-js]');
+const preload = document.querySelector('link[rel=preload][as=fetch]');
 const { default: init } = await import(tag.dataset.antragJs);
-await init({ module_or_path: tag.dataset.antragWasm });
+const wasm = fetch(tag.dataset.antragWasm, preload && preload.integrity ? { integrity: preload.integrity } : {});
+await init({ module_or_path: wasm });

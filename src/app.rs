@@ -73,16 +73,14 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Mount the app into `#antrag-app` (or the body).
+/// Mount the app into `#antrag-app`. Without that element (a host page that loaded the
+/// module for embedding) nothing is mounted: the loader calls [`crate::embed::mount`].
 pub fn start() {
     let host = dom::document()
         .and_then(|d| d.get_element_by_id("antrag-app"))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    match host {
-        Some(host) => {
-            host.set_inner_html("");
-            leptos::mount::mount_to(host, App).forget();
-        }
-        None => leptos::mount::mount_to_body(App),
+    if let Some(host) = host {
+        host.set_inner_html("");
+        leptos::mount::mount_to(host, App).forget();
     }
 }

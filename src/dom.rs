@@ -3,19 +3,42 @@
 
 use wasm_bindgen::JsCast;
 
+use std::cell::RefCell;
+
+thread_local! {
+    /// Shadow roots of embedded widgets: ids inside them are not found through `document`.
+    static ROOTS: RefCell<Vec<web_sys::ShadowRoot>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The document, if any.
 pub fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 
+/// Make the ids inside an embedded widget's shadow root findable.
+pub fn register_root(root: web_sys::ShadowRoot) {
+    ROOTS.with(|r| r.borrow_mut().push(root));
+}
+
+/// Forget a shadow root (the widget was removed).
+pub fn unregister_root(root: &web_sys::ShadowRoot) {
+    ROOTS.with(|r| r.borrow_mut().retain(|x| x != root));
+}
+
+/// The element with `id`, in the document or in an embedded widget.
+pub fn element(id: &str) -> Option<web_sys::Element> {
+    document()
+        .and_then(|d| d.get_element_by_id(id))
+        .or_else(|| ROOTS.with(|r| r.borrow().iter().find_map(|root| root.get_element_by_id(id))))
+}
+
 /// Focus the element with `id`; when `scroll_to` names another element (the label or legend),
 /// scroll that into view first so the question is visible above the input.
 pub fn focus_id(id: &str, scroll_to: Option<&str>) -> bool {
-    let Some(doc) = document() else { return false };
-    let Some(el) = doc.get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
+    let Some(el) = element(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
         return false;
     };
-    if let Some(target) = scroll_to.and_then(|s| doc.get_element_by_id(s)) {
+    if let Some(target) = scroll_to.and_then(element) {
         target.scroll_into_view();
     } else {
         el.scroll_into_view();

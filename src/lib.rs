@@ -23,6 +23,8 @@ pub mod dom;
 #[cfg(target_arch = "wasm32")]
 pub mod draft;
 #[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
 pub mod pages;
 #[cfg(target_arch = "wasm32")]
 pub mod state;

@@ -132,6 +132,8 @@ pub struct FormState {
     pub dropped_copy: RwSignal<Vec<(FieldPath, Value)>>,
     /// Pending autosave timer.
     save_timer: StoredValue<Option<i32>>,
+    /// The host element when embedded (events go there; no URL or title changes).
+    pub embed: Option<crate::embed::Embedding>,
     /// Prefix of DOM ids (several forms may share a page).
     pub id_prefix: StoredValue<String>,
     /// The platform profile.
@@ -179,6 +181,7 @@ impl FormState {
             saved_until: RwSignal::new(None),
             dropped_copy: RwSignal::new(Vec::new()),
             save_timer: StoredValue::new(None),
+            embed: use_context::<crate::embed::Embedding>(),
             id_prefix: StoredValue::new(id_prefix.to_owned()),
             config: StoredValue::new(config),
             today,
@@ -318,13 +321,71 @@ impl FormState {
     /// Show a screen, with a browser history entry so Back and Forward work.
     pub fn go(&self, screen: Screen, push: bool) {
         if push {
-            dom::push_state(
-                &history_state(&screen),
-                dom::url_with_param("schritt", Some(&screen_slug(self, &screen))).as_deref(),
-            );
+            let url = if self.embed.is_some() {
+                None
+            } else {
+                dom::url_with_param("schritt", Some(&screen_slug(self, &screen)))
+            };
+            dom::push_state(&self.history_state(&screen), url.as_deref());
         }
         self.screen.set(screen);
-        dom::scroll_top();
+        self.scroll_to_top();
+    }
+
+    /// Scroll to the top of the form (the page, or the widget when embedded).
+    pub fn scroll_to_top(&self) {
+        match &self.embed {
+            Some(e) => e.scroll_to_top(),
+            None => dom::scroll_top(),
+        }
+    }
+
+    /// The history entry of a screen of this form instance: the current entry's state with
+    /// this instance's screen under `antrag.<instance>` — whatever the host page keeps in its
+    /// history state stays as it is.
+    pub fn history_state(&self, screen: &Screen) -> Value {
+        let current = web_sys::window()
+            .and_then(|w| w.history().ok())
+            .and_then(|h| h.state().ok())
+            .and_then(|s| dom::js_to_json(&s));
+        let mut state = match current {
+            Some(Value::Object(map)) => map,
+            _ => serde_json::Map::new(),
+        };
+        let instance = self.config.with_value(|c| c.instance.clone());
+        let entry = state.entry("antrag").or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(serde_json::Map::new());
+        }
+        entry[instance] = screen_json(screen);
+        Value::Object(state)
+    }
+
+    /// The screen a history entry names for this instance.
+    pub fn screen_from_history(&self, state: &Value) -> Option<Screen> {
+        let instance = self.config.with_value(|c| c.instance.clone());
+        screen_from_json(state.get("antrag")?.get(&instance)?)
+    }
+
+    /// The document title (standalone only: an embedded widget leaves the host's title alone).
+    pub fn set_title(&self, title: &str) {
+        if self.embed.is_none() {
+            dom::set_title(title);
+        }
+    }
+
+    /// Tell the host page what happened (CustomEvent on the host element).
+    pub fn emit(&self, name: &str, detail: Value) {
+        match &self.embed {
+            Some(e) => e.emit(name, &detail),
+            None => {
+                let app = dom::element("antrag-app")
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+                if let Some(el) = app {
+                    crate::embed::emit_on(&el, name, &detail);
+                }
+            }
+        }
     }
 
     /// Send the answers: the payload from antrag-core, with an idempotency key kept until a
@@ -375,9 +436,13 @@ impl FormState {
                         self.pending.set(None);
                         self.drafts.with_value(DraftStore::delete_all);
                         self.saved_until.set(None);
-                        dom::replace_state(&history_state(&Screen::Done(receipt.clone())), None);
+                        dom::replace_state(&self.history_state(&Screen::Done(receipt.clone())), None);
+                        self.emit(
+                            "antrag:submitted",
+                            serde_json::json!({ "reference": receipt.reference, "receivedAt": receipt.received_at, "statusUrl": receipt.status_url }),
+                        );
                         self.screen.set(Screen::Done(receipt));
-                        dom::scroll_top();
+                        self.scroll_to_top();
                         return;
                     }
                     Err(SubmitError::Rejected(report)) => {
@@ -435,6 +500,12 @@ impl FormState {
                             self.pending.set(None);
                             self.save_now();
                         }
+                        let kind = match &error {
+                            SubmitError::Network => "offline",
+                            SubmitError::VersionChanged { .. } => "version-changed",
+                            _ => "server",
+                        };
+                        self.emit("antrag:error", serde_json::json!({ "kind": kind }));
                         self.send.set(SendState::Failed(error));
                         return;
                     }
@@ -485,7 +556,7 @@ impl FormState {
             _ => Screen::Step(steps.first().copied().unwrap_or(0)),
         };
         self.go(screen, false);
-        dom::replace_state(&history_state(&self.screen.get_untracked()), None);
+        dom::replace_state(&self.history_state(&self.screen.get_untracked()), None);
         if pending.is_some() {
             self.submit();
         }
@@ -630,25 +701,24 @@ fn initial_answers(form: &Form) -> Answers {
     answers
 }
 
-/// The history entry of a screen.
-pub fn history_state(screen: &Screen) -> Value {
+/// A screen as stored in a history entry.
+fn screen_json(screen: &Screen) -> Value {
     match screen {
-        Screen::Step(i) => serde_json::json!({ "antrag": { "step": i } }),
-        Screen::Review => serde_json::json!({ "antrag": { "review": true } }),
-        Screen::Done(receipt) => serde_json::json!({ "antrag": { "done": receipt } }),
+        Screen::Step(i) => serde_json::json!({ "step": i }),
+        Screen::Review => serde_json::json!({ "review": true }),
+        Screen::Done(receipt) => serde_json::json!({ "done": receipt }),
     }
 }
 
-/// The screen a history entry names.
-pub fn screen_from_history(state: &Value) -> Option<Screen> {
-    let a = state.get("antrag")?;
-    if let Some(i) = a.get("step").and_then(Value::as_u64) {
+/// The screen a history entry's value names.
+fn screen_from_json(value: &Value) -> Option<Screen> {
+    if let Some(i) = value.get("step").and_then(Value::as_u64) {
         return Some(Screen::Step(i as usize));
     }
-    if a.get("review").is_some() {
+    if value.get("review").is_some() {
         return Some(Screen::Review);
     }
-    serde_json::from_value(a.get("done")?.clone()).ok().map(Screen::Done)
+    serde_json::from_value(value.get("done")?.clone()).ok().map(Screen::Done)
 }
 
 /// The URL slug of a screen (`?schritt=anschrift`).

@@ -38,7 +38,7 @@ pub fn DraftNotice(state: FormState) -> impl IntoView {
                     view! {
                         <div class="antrag-summary-list__row">
                             <dt class="antrag-summary-list__key">{label}</dt>
-                            <dd class="antrag-summary-list__value">{shown}</dd>
+                            <dd class="antrag-summary-list__value" translate="no">{shown}</dd>
                         </div>
                     }
                 })

@@ -171,7 +171,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                             let (file_id, name) = (f.id.clone(), f.name.clone());
                             view! {
                                 <li class="antrag-file__item">
-                                    <span class="antrag-file__name">{f.name.clone()}</span>
+                                    <span class="antrag-file__name" translate="no">{f.name.clone()}</span>
                                     <span class="antrag-file__size">" (" {format::size(&lang, f.size)} ")"</span>
                                     <button type="button" class="antrag-button antrag-button--link" on:click=move |_| remove(file_id.clone(), name.clone())>
                                         {t(&lang, "file.remove")}

@@ -39,6 +39,7 @@ pub fn LanguageSwitch(lang: RwSignal<String>, languages: Signal<Vec<String>>) ->
                                     <button
                                         type="button"
                                         class="antrag-language-switch__button"
+                                        translate="no"
                                         lang=html_lang
                                         aria-current=current.then_some("true")
                                         on:click=move |_| lang.set(set.clone())

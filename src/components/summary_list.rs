@@ -101,7 +101,7 @@ pub fn SummaryList(state: FormState, nodes: Vec<Node>, path: FieldPath, editable
                                     view! {
                                         <div class="antrag-summary-list__row">
                                             <dt class="antrag-summary-list__key">{row.label.clone()}</dt>
-                                            <dd class="antrag-summary-list__value">
+                                            <dd class="antrag-summary-list__value" translate="no">
                                                 {match row.value {
                                                     Some(v) => view! { <span class="antrag-summary-list__text">{v}</span> }.into_any(),
                                                     None => view! { <span class="antrag-summary-list__empty">{empty}</span> }.into_any(),

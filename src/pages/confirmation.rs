@@ -23,7 +23,7 @@ pub fn ConfirmationPage(state: FormState, receipt: Receipt) -> impl IntoView {
         let (title, dl) = (title.clone(), dl.clone());
         Effect::new(move |_| {
             let lang = state.lang.get();
-            dom::set_title(&format!(
+            state.set_title(&format!(
                 "{} – {} – {}",
                 t(&lang, "confirm.title"),
                 title.resolve(&lang, &dl),
@@ -50,7 +50,7 @@ pub fn ConfirmationPage(state: FormState, receipt: Receipt) -> impl IntoView {
             <div class="antrag-panel__body">
                 {move || t(&state.lang.get(), "confirm.reference")}
                 <br />
-                <strong class="antrag-reference" data-reference=receipt.reference.clone()>{receipt.reference.clone()}</strong>
+                <strong class="antrag-reference" translate="no" data-reference=receipt.reference.clone()>{receipt.reference.clone()}</strong>
             </div>
         </div>
         <p class="antrag-received">{when}</p>

@@ -10,7 +10,7 @@ use super::step::StepPage;
 use crate::api::{self, ApiError};
 use crate::dom;
 use crate::i18n::t;
-use crate::state::{history_state, screen_from_history, FormState, Screen};
+use crate::state::{FormState, Screen};
 
 /// Load and show form `id`.
 #[component]
@@ -36,8 +36,13 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
                             view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
                         }
                     },
-                    Err(ApiError::Status { status: 404, .. }) => view! { <super::not_found::NotFoundPage lang=lang /> }.into_any(),
-                    Err(_) => view! {
+                    Err(ApiError::Status { status: 404, .. }) => {
+                        emit_load_error(404);
+                        view! { <super::not_found::NotFoundPage lang=lang /> }.into_any()
+                    }
+                    Err(error) => {
+                        emit_load_error(match error { ApiError::Status { status, .. } => status, _ => 0 });
+                        view! {
                         <div class="antrag-notice antrag-notice--error" role="alert">
                             <p>{t(&lang.get(), "load.failed")}</p>
                             <button type="button" class="antrag-button" on:click=move |_| reload.update(|n| *n += 1)>
@@ -45,10 +50,18 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
                             </button>
                         </div>
                     }
-                    .into_any(),
+                    .into_any()
+                    }
                 })
             }}
         </Suspense>
+    }
+}
+
+/// An embedded widget tells its host that the form could not be loaded.
+fn emit_load_error(status: u16) {
+    if let Some(e) = use_context::<crate::embed::Embedding>() {
+        e.emit("antrag:error", &serde_json::json!({ "kind": "load", "status": status }));
     }
 }
 
@@ -67,19 +80,61 @@ fn FormFlow(
         lang.set(form.def().default_language.clone());
     }
     languages.set(offered);
-    let state = FormState::new(form, lang, "f-", config);
+    let prefix = if use_context::<crate::embed::Embedding>().is_some() {
+        format!("{}-", config.instance)
+    } else {
+        "f-".to_owned()
+    };
+    let state = FormState::new(form, lang, &prefix, config);
 
-    // Restore the screen from the history entry (reload) or the ?schritt= parameter.
+    // Restore the screen from the history entry (reload).
     let initial = web_sys::window()
         .and_then(|w| w.history().ok())
         .and_then(|h| h.state().ok())
         .and_then(|s| dom::js_to_json(&s))
-        .and_then(|s| screen_from_history(&s))
+        .and_then(|s| state.screen_from_history(&s))
         .filter(|s| matches!(s, Screen::Step(_)))
         .unwrap_or(Screen::Step(0));
     state.screen.set(initial.clone());
-    dom::replace_state(&history_state(&initial), None);
+    // Record the first screen in the current entry (merged with what the host keeps there), so
+    // Back from the next step finds it.
+    dom::replace_state(&state.history_state(&initial), None);
     state.offer_resume();
+
+    // What the host hands in: identity, prefill, credential.
+    if let Some(host) = use_context::<crate::embed::HostData>() {
+        Effect::new(move |_| {
+            let (identity, prefill) = (host.identity.get(), host.prefill.get());
+            if identity.is_empty() && prefill.is_empty() {
+                return;
+            }
+            let form = state.form.get_value();
+            state.answers.update(|a| crate::embed::apply_host_data(&form, a, &identity, &prefill));
+        });
+        Effect::new(move |_| {
+            let value = host.auth_value.get();
+            state.config.update_value(|c| {
+                if let Some((_, v)) = c.auth.as_mut() {
+                    *v = value.clone().unwrap_or_default();
+                }
+            });
+        });
+    }
+    state.form.with_value(|f| {
+        state.emit("antrag:ready", serde_json::json!({ "form": f.def().id, "version": f.def().version, "instance": state.config.with_value(|c| c.instance.clone()) }))
+    });
+    Effect::new(move |_| {
+        let screen = state.screen.get();
+        let detail = state.form.with_value(|f| {
+            let steps = f.def().steps();
+            match &screen {
+                Screen::Step(i) => serde_json::json!({ "screen": "step", "index": i, "id": steps.get(*i).map(|s| s.id), "count": steps.len() }),
+                Screen::Review => serde_json::json!({ "screen": "review" }),
+                Screen::Done(_) => serde_json::json!({ "screen": "done" }),
+            }
+        });
+        state.emit("antrag:step-changed", detail);
+    });
 
     // Autosave after changes (not on arrival: an untouched form is no draft), once the citizen
     // decided about a found draft.
@@ -97,20 +152,33 @@ fn FormFlow(
     let _ = window_event_listener(leptos::ev::popstate, move |ev| {
         // Once sent, Back never returns to a sendable screen (no double submission).
         if matches!(state.screen.get_untracked(), Screen::Done(_)) {
-            dom::replace_state(&history_state(&state.screen.get_untracked()), None);
+            dom::replace_state(&state.history_state(&state.screen.get_untracked()), None);
             return;
         }
-        if let Some(screen) = dom::js_to_json(&ev.state()).and_then(|s| screen_from_history(&s)) {
+        if let Some(screen) = dom::js_to_json(&ev.state()).and_then(|s| state.screen_from_history(&s)) {
             if !matches!(screen, Screen::Done(_)) {
                 state.go(screen, false);
             }
         }
     });
 
-    move || match (state.resume.get(), state.screen.get()) {
-        (Some(offer), _) => view! { <ResumePage state=state offer=offer /> }.into_any(),
-        (None, Screen::Step(index)) => view! { <StepPage state=state index=index /> }.into_any(),
-        (None, Screen::Review) => view! { <ReviewPage state=state /> }.into_any(),
-        (None, Screen::Done(receipt)) => view! { <ConfirmationPage state=state receipt=receipt /> }.into_any(),
+    // Each screen gets fresh DOM (keyed), never an in-place patch of the previous one: a
+    // translator or extension may have replaced text nodes, and patching those would leave
+    // stale text on screen.
+    let key = move || match (state.resume.get(), state.screen.get()) {
+        (Some(_), _) => "resume".to_owned(),
+        (None, Screen::Step(i)) => format!("step-{i}"),
+        (None, Screen::Review) => "review".to_owned(),
+        (None, Screen::Done(_)) => "done".to_owned(),
+    };
+    view! {
+        <For each=move || [key()] key=|k| k.clone() let:_screen>
+            {match (state.resume.get_untracked(), state.screen.get_untracked()) {
+                (Some(offer), _) => view! { <ResumePage state=state offer=offer /> }.into_any(),
+                (None, Screen::Step(index)) => view! { <StepPage state=state index=index /> }.into_any(),
+                (None, Screen::Review) => view! { <ReviewPage state=state /> }.into_any(),
+                (None, Screen::Done(receipt)) => view! { <ConfirmationPage state=state receipt=receipt /> }.into_any(),
+            }}
+        </For>
     }
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 
-use crate::dom;
 use crate::format;
 use crate::i18n::{t, tf, tp};
 use crate::state::{FormState, ResumeOffer};
@@ -17,7 +16,7 @@ pub fn ResumePage(state: FormState, offer: ResumeOffer) -> impl IntoView {
     let title = state.form.with_value(|f| (f.def().title.clone(), f.def().default_language.clone()));
     Effect::new(move |_| {
         let lang = state.lang.get();
-        dom::set_title(&format!(
+        state.set_title(&format!(
             "{} – {} – {}",
             t(&lang, "resume.title"),
             title.0.resolve(&lang, &title.1),

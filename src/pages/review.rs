@@ -19,7 +19,7 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
     let form_title = state.form.with_value(|f| (f.def().title.clone(), f.def().default_language.clone()));
     Effect::new(move |_| {
         let lang = state.lang.get();
-        dom::set_title(&format!(
+        state.set_title(&format!(
             "{} – {} – {}",
             t(&lang, "review.title"),
             form_title.0.resolve(&lang, &form_title.1),

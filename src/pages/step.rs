@@ -37,7 +37,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
         Effect::new(move |_| {
             let lang = state.lang.get();
             let prefix = if has_errors.get() { t(&lang, "error.title_prefix") } else { String::new() };
-            dom::set_title(&format!(
+            state.set_title(&format!(
                 "{prefix}{} – {} – {}",
                 title.resolve(&lang, &dl),
                 form_title.resolve(&lang, &dl),

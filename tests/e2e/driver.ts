@@ -2,7 +2,7 @@
 // examples in forms/examples/), the way a citizen would — by the widgets the core's registry
 // chooses, through the DOM ids derived from data paths. Used by the accessibility sweep, the
 // flow tests and, later, imported FIM forms.
-import { expect, Page, APIRequestContext } from '@playwright/test';
+import { expect, Page, APIRequestContext, Locator } from '@playwright/test';
 import { readFileSync, existsSync } from 'node:fs';
 
 export type Def = any;
@@ -23,8 +23,8 @@ export function examples(id: string): any {
   return { valid: {}, invalid: {} };
 }
 
-export function domId(path: (string | number)[]): string {
-  return 'f-' + path.map((s) => (typeof s === 'number' ? String(s) : s.replace(/[^A-Za-z0-9_]/g, '_'))).join('-');
+export function domId(path: (string | number)[], prefix = 'f-'): string {
+  return prefix + path.map((s) => (typeof s === 'number' ? String(s) : s.replace(/[^A-Za-z0-9_]/g, '_'))).join('-');
 }
 
 export function text(t: any, lang = 'de'): string {
@@ -70,7 +70,14 @@ export function fileFor(ref: { name: string; mediaType: string }) {
 }
 
 export class Driver {
-  constructor(readonly page: Page, readonly def: Def) {}
+  readonly scope: Page | Locator;
+  readonly prefix: string;
+
+  /** `scope`: the page, or an embedded widget's host element; `prefix`: its DOM id prefix. */
+  constructor(readonly page: Page, readonly def: Def, options: { scope?: Locator; prefix?: string } = {}) {
+    this.scope = options.scope ?? page;
+    this.prefix = options.prefix ?? 'f-';
+  }
 
   /** Fill the nodes of the step on screen from `answers`. */
   async fillStep(answers: any) {
@@ -83,7 +90,7 @@ export class Driver {
   async currentStep(): Promise<any | undefined> {
     const steps = this.def.ui?.steps ?? [];
     if (steps.length === 0) return undefined;
-    const heading = (await this.page.locator('h1').innerText()).trim();
+    const heading = (await this.scope.locator('h1').innerText()).trim();
     const step = steps.find((s: any) => text(s.title) === heading);
     expect(step, `a step titled "${heading}"`).toBeTruthy();
     return step;
@@ -91,25 +98,25 @@ export class Driver {
 
   async fillNode(node: any, value: any, path: (string | number)[]) {
     if (value === undefined || value === null) return;
-    const id = domId(path);
+    const id = domId(path, this.prefix);
     if (node.group) {
       const isList = (node.min ?? 1) !== 1 || (node.max === undefined ? 1 : node.max) !== 1;
       if (!isList) {
-        if (node.visibleIf && (await this.page.locator(`[id="${id}"]`).count()) === 0) return;
+        if (node.visibleIf && (await this.scope.locator(`[id="${id}"]`).count()) === 0) return;
         for (const child of node.items) await this.fillNode(child, value[child.field ?? child.group], [...path, child.field ?? child.group]);
         return;
       }
       const entries: any[] = value;
       for (let i = 0; i < entries.length; i++) {
-        if ((await this.page.locator(`[id="${id}-${i}-legend"]`).count()) === 0) await this.page.locator(`[id="${id}"]`).click();
-        await expect(this.page.locator(`[id="${id}-${i}-legend"]`)).toBeVisible();
+        if ((await this.scope.locator(`[id="${id}-${i}-legend"]`).count()) === 0) await this.scope.locator(`[id="${id}"]`).click();
+        await expect(this.scope.locator(`[id="${id}-${i}-legend"]`)).toBeVisible();
         for (const child of node.items) await this.fillNode(child, entries[i][child.field ?? child.group], [...path, i, child.field ?? child.group]);
       }
       return;
     }
     const w = widget(node);
     if (['static', 'locked', 'hidden', 'unsupported'].includes(w)) return;
-    const el = this.page.locator(`[id="${id}"]`);
+    const el = this.scope.locator(`[id="${id}"]`);
     if ((await el.count()) === 0) {
       // Conditionally hidden (the example may keep an answer for it): nothing to fill.
       expect(node.visibleIf, `field ${path.join('.')} (#${id}) is missing but has no condition`).toBeTruthy();
@@ -126,26 +133,26 @@ export class Driver {
         const [date, time] = String(value).split('T');
         const [y, m, d] = date.split('-');
         await el.fill(d);
-        await this.page.locator(`[id="${id}-month"]`).fill(m);
-        await this.page.locator(`[id="${id}-year"]`).fill(y);
-        if (w === 'datetime') await this.page.locator(`[id="${id}-time"]`).fill(time ?? '');
+        await this.scope.locator(`[id="${id}-month"]`).fill(m);
+        await this.scope.locator(`[id="${id}-year"]`).fill(y);
+        if (w === 'datetime') await this.scope.locator(`[id="${id}-time"]`).fill(time ?? '');
         break;
       }
       case 'yes_no':
-        await this.page.locator(`[id="${value ? id : id + '-2'}"]`).check();
+        await this.scope.locator(`[id="${value ? id : id + '-2'}"]`).check();
         break;
       case 'checkbox':
         if (value) await el.check();
         break;
       case 'radios': {
         const i = node.options.findIndex((o: any) => o.value === value);
-        await this.page.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
+        await this.scope.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
         break;
       }
       case 'checkboxes':
         for (const v of value as string[]) {
           const i = node.options.findIndex((o: any) => o.value === v);
-          await this.page.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
+          await this.scope.locator(`[id="${i === 0 ? id : `${id}-${i + 1}`}"]`).check();
         }
         break;
       case 'select':
@@ -154,26 +161,26 @@ export class Driver {
       case 'file':
         for (const ref of value as any[]) {
           await el.setInputFiles(fileFor(ref));
-          await expect(this.page.locator(`[id="${id}"]`).locator('xpath=ancestor::div[contains(@class,"antrag-form-group")]').locator('.antrag-file__name', { hasText: ref.name })).toBeVisible();
+          await expect(this.scope.locator(`[id="${id}"]`).locator('xpath=ancestor::div[contains(@class,"antrag-form-group")]').locator('.antrag-file__name', { hasText: ref.name })).toBeVisible();
         }
         break;
     }
   }
 
   async next() {
-    await this.page.locator('button[data-action="next"]').click();
+    await this.scope.locator('button[data-action="next"]').click();
   }
 
   /** Fill every step from `answers` until the answer summary; fails on any error summary. */
   async fillAll(answers: any, onStep?: (title: string) => Promise<void>) {
     for (let guard = 0; guard < 50; guard++) {
-      const heading = (await this.page.locator('h1').innerText()).trim();
+      const heading = (await this.scope.locator('h1').innerText()).trim();
       if (heading === 'Überprüfen Sie Ihre Angaben') return;
       await this.fillStep(answers);
       if (onStep) await onStep(heading);
       await this.next();
-      const summary = this.page.locator('.antrag-error-summary');
-      await expect(this.page.locator('h1')).not.toHaveText(heading, { timeout: 5000 }).catch(async () => {
+      const summary = this.scope.locator('.antrag-error-summary');
+      await expect(this.scope.locator('h1')).not.toHaveText(heading, { timeout: 5000 }).catch(async () => {
         throw new Error(`stuck on "${heading}": ${(await summary.count()) ? await summary.innerText() : 'no error summary'}`);
       });
     }

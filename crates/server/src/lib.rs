@@ -175,14 +175,19 @@ async fn static_headers(request: Request, next: Next) -> Response {
     let hashed = path.rsplit('/').next().is_some_and(is_hashed_asset);
     let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if !is_html {
+        // Public files: any site may load them (Subresource Integrity needs CORS).
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
     response
 }
 
-/// Trunk names build outputs `name-<16 hex>.ext`.
+/// Trunk names build outputs `name-<hash>.ext`, the hash in 12–16 hex digits (no zero padding).
 fn is_hashed_asset(file: &str) -> bool {
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// One log line per request: method, route template (never the concrete path, which may hold
@@ -253,4 +258,16 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets() {
+        assert!(super::is_hashed_asset("antrag-7d5b0f8729e216d.css"));
+        assert!(super::is_hashed_asset("antrag-68a9a410e2f63cbe_bg.wasm"));
+        assert!(!super::is_hashed_asset("embed.js"));
+        assert!(!super::is_hashed_asset("boot.js"));
+        assert!(!super::is_hashed_asset("antrag-config.json"));
+    }
 }
