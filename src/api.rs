@@ -160,10 +160,15 @@ pub async fn definition(config: &ClientConfig, id: &str) -> Result<String, ApiEr
     response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
-/// Parse and check a definition received from the server.
-pub fn parse_definition(json: &str) -> Result<antrag_core::Form, Vec<antrag_core::Problem>> {
-    let def: FormDef = antrag_core::lint::parse(json)?;
-    antrag_core::Form::new(def)
+/// Parse a definition received from the server. The server lints every definition before it
+/// serves it, so the browser skips lint (and its code); a definition that does not even parse
+/// is reported with serde's message.
+pub fn parse_definition(json: &str) -> Result<antrag_core::Form, String> {
+    let def: FormDef = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if def.format != antrag_core::definition::FORMAT {
+        return Err(format!("unsupported format {}", def.format));
+    }
+    Ok(antrag_core::Form::trusted(def))
 }
 
 /// Submit once. The caller keeps `key` with the answers until a receipt arrives, and retries

@@ -31,8 +31,8 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
                 loaded.get().map(|result| match result {
                     Ok(json) => match api::parse_definition(&json) {
                         Ok(form) => view! { <FormFlow form=form lang=lang languages=languages config=config.clone() /> }.into_any(),
-                        Err(problems) => {
-                            leptos::logging::error!("definition rejected: {} problem(s), first: {}", problems.len(), problems.first().map(ToString::to_string).unwrap_or_default());
+                        Err(problem) => {
+                            leptos::logging::error!("definition rejected: {problem}");
                             view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
                         }
                     },
