@@ -1,6 +1,7 @@
 // End-to-end tests in Debian's Chromium (never a downloaded browser) against the real
 // reference server, which serves the release build from dist/ with a fresh database.
 import { defineConfig } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 
 // A port per run (the Makefile passes a free one); set here once so that the worker processes,
 // which inherit the environment, agree with the server.
@@ -8,6 +9,13 @@ if (!process.env.ANTRAG_E2E_PORT) process.env.ANTRAG_E2E_PORT = String(20000 + M
 const port = Number(process.env.ANTRAG_E2E_PORT);
 export const inboxToken = 'e2e-inbox-token';
 const server = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
+
+// Real FIM exports are imported before the tests are collected (fim.spec.ts makes one test per
+// imported schema); once per run — the worker processes inherit the flag.
+if (!process.env.ANTRAG_FIM_IMPORTED) {
+  execFileSync('scripts/import-fim-fixtures.sh', ['target/e2e-fim'], { stdio: 'inherit', env: { ...process.env, ANTRAG_SERVER_BIN: server } });
+  process.env.ANTRAG_FIM_IMPORTED = '1';
+}
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -33,7 +41,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -17,7 +17,7 @@ export async function definition(request: APIRequestContext, id: string): Promis
 
 /** Named valid and invalid answers of a demo or test form. */
 export function examples(id: string): any {
-  for (const path of [`forms/examples/${id}.json`, `tests/e2e/forms/examples/${id}.json`]) {
+  for (const path of [`forms/examples/${id}.json`, `tests/e2e/forms/examples/${id}.json`, `target/e2e-fim/examples/${id}.json`]) {
     if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
   }
   return { valid: {}, invalid: {} };

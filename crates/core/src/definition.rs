@@ -76,6 +76,31 @@ pub struct Service {
     /// Prefix of reference numbers given to submissions (`BPA` → `BPA-2026-000123`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
+    /// The rules of the FIM schema as written, for traceability (set by the FIM importer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fim_rules: Vec<FimRule>,
+}
+
+/// A rule of a FIM schema as the schema states it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FimRule {
+    /// FIM rule id and version.
+    pub fim: FimRef,
+    /// Name of the rule.
+    pub name: String,
+    /// The rule's prose (`freitextRegel`, 2.0 `definition`).
+    pub text: String,
+    /// Data path of the element the rule is attached to; absent for the schema itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
+    /// Whether the rule is expressed by this definition's conditions and rules. An
+    /// untranslated rule must be checked by the receiving authority.
+    pub translated: bool,
+    /// What the translation did, or why there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A FIM element id with its version (`S05000058` / `1.0`, `F60000227` / `1.2`).

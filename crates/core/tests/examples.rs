@@ -142,3 +142,59 @@ fn the_documented_example_is_valid_and_behaves_as_described() {
         ["nutzung.beginn date_too_early"]
     );
 }
+
+#[test]
+fn sample_answers_are_found_for_every_demo_form() {
+    for (id, form, examples) in demo_forms() {
+        let ctx = context(&examples);
+        let answers = antrag_core::generate::sample_answers(&form, &ctx)
+            .unwrap_or_else(|report| panic!("{id}: no sample answers: {:?}", report.issues));
+        assert!(validate(&form, &answers, &ctx).is_valid(), "{id}");
+        // Only what is asked for: every answer is needed by the report of the empty form or
+        // by what it opened up — at least, nothing optional at top level is filled.
+        assert!(!answers.is_empty(), "{id}");
+    }
+    for fields in [20, 200] {
+        let form =
+            Form::new(antrag_core::parse(&antrag_core::generate::definition(fields).to_string()).unwrap()).unwrap();
+        let ctx = Context::on(antrag_core::Date::new(2026, 11, 28).unwrap());
+        let answers = antrag_core::generate::sample_answers(&form, &ctx).unwrap();
+        assert!(validate(&form, &answers, &ctx).is_valid(), "generated {fields}");
+    }
+}
+
+#[test]
+fn sample_answers_report_what_cannot_be_answered() {
+    // A pattern no sample text matches: the report says which field is still open.
+    let def = antrag_core::parse(
+        r#"{"format":"antrag/1","id":"x","version":"1","title":"X","languages":["de"],
+            "items":[{"field":"code","datatype":"text","label":"Code","required":true,
+                      "constraints":{"pattern":"(?i)Q[0-9]{3}Z"}}]}"#,
+    )
+    .unwrap();
+    let form = Form::new(def).unwrap();
+    let ctx = Context::on(antrag_core::Date::new(2026, 11, 28).unwrap());
+    let report = antrag_core::generate::sample_answers(&form, &ctx).unwrap_err();
+    assert_eq!(report.issues.len(), 1);
+    assert_eq!(report.issues[0].path.to_string(), "code");
+}
+
+#[test]
+fn pattern_samples_match_their_patterns() {
+    use antrag_core::generate::pattern_sample;
+    for pattern in [
+        "[A-Z]{2}[0-9]{3}",
+        "([0]{1}[1-9]{1}|[1-9]{1}[0-9]{1})[0-9]{3}",
+        r"\d{5}",
+        r"[A-ZÄÖÜ]{1,3}-[A-Z]{1,2} ?[1-9][0-9]{0,3}E?",
+        r"(?:DE)?[0-9]{9}",
+        "[^0-9]+",
+        r"\w+@\w+\.de",
+    ] {
+        let sample = pattern_sample(pattern).unwrap_or_else(|| panic!("no sample for {pattern}"));
+        let re = regex_lite::Regex::new(&format!("^(?:{pattern})$")).unwrap();
+        assert!(re.is_match(&sample), "{sample:?} does not match {pattern}");
+    }
+    assert_eq!(pattern_sample("(?=x)"), None);
+    assert_eq!(pattern_sample("a{"), None);
+}

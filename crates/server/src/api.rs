@@ -628,16 +628,21 @@ fn percent_encode(s: &str) -> String {
 /// The date validation uses: the client's date when it is within a day of the server's
 /// (time zones), otherwise the server's.
 fn request_today(client: Option<&str>) -> Date {
-    let now = time::OffsetDateTime::now_utc();
-    let server = Date::new(now.year(), u32::from(u8::from(now.month())), u32::from(now.day())).unwrap_or(Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    });
+    let server = today();
     match client.and_then(Date::parse_iso) {
         Some(c) if (c.to_days() - server.to_days()).abs() <= 1 => c,
         _ => server,
     }
+}
+
+/// Today's date (UTC) on the server.
+pub fn today() -> Date {
+    let now = time::OffsetDateTime::now_utc();
+    Date::new(now.year(), u32::from(u8::from(now.month())), u32::from(now.day())).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
 }
 
 /// Current time as RFC 3339, seconds precision.

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use antrag_core::codelist::parse_code_list;
-use antrag_core::{lint, resolve_code_lists, CodeList, Form, Problem};
+use antrag_core::definition::Service;
+use antrag_core::{lint, resolve_code_lists, CodeList, Form, FormDef, Problem};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,7 +16,7 @@ use sha2::{Digest, Sha256};
 pub struct Entry {
     /// The checked form.
     pub form: Form,
-    /// The definition as served (code lists resolved), JSON.
+    /// The definition as served (code lists resolved, FIM rule prose left out), JSON.
     pub json: String,
     /// Strong ETag of `json`.
     pub etag: String,
@@ -170,7 +171,9 @@ pub fn prepare(text: &str, lists: &[CodeList]) -> Result<Entry, Vec<Problem>> {
     let mut def = lint::parse(text)?;
     resolve_code_lists(&mut def, lists);
     def.json_schema = None;
-    let json = serde_json::to_string(&def).map_err(|e| vec![io_problem(e.to_string())])?;
+    // The browser needs no FIM rule prose (kept on the server for the clerk inbox).
+    let served = FormDef { service: Service { fim_rules: Vec::new(), ..def.service.clone() }, ..def.clone() };
+    let json = serde_json::to_string(&served).map_err(|e| vec![io_problem(e.to_string())])?;
     let form = Form::new(def)?;
     let etag = format!("\"{}\"", hex(&Sha256::digest(json.as_bytes()))[..32].to_owned());
     Ok(Entry { form, json, etag })

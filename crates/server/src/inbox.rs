@@ -219,8 +219,30 @@ async fn detail(State(state): State<AppState>, headers: HeaderMap, Path(referenc
         .as_ref()
         .map(|r| format!("<dt>Routing</dt><dd>{}</dd>", esc(&r.to_string())))
         .unwrap_or_default();
+    // FIM rules the form does not check: the clerk must.
+    let manual: Vec<String> = entry
+        .as_ref()
+        .map(|e| {
+            e.form
+                .def()
+                .service
+                .fim_rules
+                .iter()
+                .filter(|r| !r.translated)
+                .map(|r| format!("<li><strong>{} {}</strong>: {}</li>", esc(&r.fim.id), esc(&r.name), esc(&r.text)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let manual = if manual.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<h2>Von Hand zu prüfende Regeln</h2><p class=\"muted\">Diese Regeln des FIM-Schemas hat das Formular nicht geprüft.</p><ul>{}</ul>",
+            manual.join("")
+        )
+    };
     let body = format!(
-        r#"<p><a href="/inbox">Zurück zum Posteingang</a></p><h1>{} <span class="muted">{}</span></h1><dl><dt>Eingang</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd><dt>Formularversion</dt><dd>{}</dd><dt>Sprache</dt><dd>{}</dd>{routing}</dl><h2>Anlagen</h2>{files}<h2>Angaben</h2>{answers}"#,
+        r#"<p><a href="/inbox">Zurück zum Posteingang</a></p><h1>{} <span class="muted">{}</span></h1><dl><dt>Eingang</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd><dt>Formularversion</dt><dd>{}</dd><dt>Sprache</dt><dd>{}</dd>{routing}</dl>{manual}<h2>Anlagen</h2>{files}<h2>Angaben</h2>{answers}"#,
         esc(&title),
         esc(&submission.receipt.reference),
         esc(&submission.receipt.received_at),

@@ -1,7 +1,7 @@
 //! `antrag-server`: the reference backend and the project's command-line tools.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use antrag_server::Config;
@@ -74,6 +74,33 @@ enum Command {
         /// Send every n-th submission twice with the same key, as after a lost response (0: never).
         #[arg(long, default_value_t = 10)]
         retry_every: usize,
+    },
+    /// Import a FIM data schema (XDatenfelder 2.0 / 3.0.0 XML) as a form definition and print
+    /// the import report (fields, groups, rules translated and not, warnings).
+    ImportFim {
+        /// The XDatenfelder file (Stammdatenschema, Datenfeldgruppe or Datenfeld message).
+        file: PathBuf,
+        /// Directory of genericode code lists (*.xml) for code-list references.
+        #[arg(long)]
+        codelists: Option<PathBuf>,
+        /// Where to write the definition (JSON); without it only the report is printed.
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Form id of the definition (default: fim-<schema id>).
+        #[arg(long)]
+        id: Option<String>,
+        /// Print the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print valid answers for a definition, found by the validator (for tests and tools that
+    /// submit forms without hand-written examples).
+    SampleAnswers {
+        /// Definition file.
+        file: PathBuf,
+        /// Directory of code lists.
+        #[arg(long, default_value = "codelists")]
+        codelists: PathBuf,
     },
     /// Print the JSON Schema of the payload of a definition.
     PayloadSchema {
@@ -183,9 +210,43 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::ImportFim { file, codelists, output, id, json }) => {
+            import_fim(&file, codelists, output, id, json)
+        }
         Some(Command::DefinitionSchema) => {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
             ExitCode::SUCCESS
+        }
+        Some(Command::SampleAnswers { file, codelists }) => {
+            let (lists, _) = antrag_server::catalog::load_code_lists(&codelists);
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            let entry = match antrag_server::catalog::prepare(&text, &lists) {
+                Ok(entry) => entry,
+                Err(problems) => {
+                    problems.iter().for_each(|p| eprintln!("{}: {p}", file.display()));
+                    return ExitCode::FAILURE;
+                }
+            };
+            let ctx = antrag_core::Context::on(antrag_server::api::today());
+            match antrag_core::generate::sample_answers(&entry.form, &ctx) {
+                Ok(answers) => {
+                    println!("{}", serde_json::to_string_pretty(&answers).expect("json"));
+                    ExitCode::SUCCESS
+                }
+                Err(report) => {
+                    eprintln!("{}: no valid answers found; still open:", file.display());
+                    for issue in &report.issues {
+                        eprintln!("  {}: {}", issue.path, issue.error.code());
+                    }
+                    ExitCode::FAILURE
+                }
+            }
         }
         Some(Command::PayloadSchema { file, codelists }) => {
             let (lists, _) = antrag_server::catalog::load_code_lists(&codelists);
@@ -211,6 +272,59 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn import_fim(
+    file: &Path,
+    codelists: Option<PathBuf>,
+    output: Option<PathBuf>,
+    id: Option<String>,
+    json: bool,
+) -> ExitCode {
+    let lists = match codelists {
+        Some(dir) => match antrag_fim::CodeLists::load_dir(&dir) {
+            Ok(lists) => lists,
+            Err(e) => {
+                eprintln!("import-fim: code lists: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => antrag_fim::CodeLists::new(),
+    };
+    let xml = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("import-fim: {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let started = std::time::Instant::now();
+    let imported = match antrag_fim::import(&xml, &antrag_fim::Options { form_id: id, codelists: lists }) {
+        Ok(imported) => imported,
+        Err(e) => {
+            eprintln!("import-fim: {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let elapsed = started.elapsed();
+    if let Some(out) = &output {
+        let text = serde_json::to_string_pretty(&imported.definition).expect("definition serializes") + "\n";
+        if let Err(e) = std::fs::write(out, text) {
+            eprintln!("import-fim: {}: {e}", out.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&imported.report).expect("report serializes"));
+    } else {
+        print!("{}", imported.report);
+        println!(
+            "\nImported in {:.1} ms{}",
+            elapsed.as_secs_f64() * 1000.0,
+            output.map(|o| format!("; definition written to {}", o.display())).unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
 }
 
 fn conformance(base_url: String, form: Option<String>, answers: Option<PathBuf>, headers: Vec<String>) -> ExitCode {
