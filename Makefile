@@ -9,12 +9,16 @@ export CARGO_TERM_COLOR ?= never
 
 ADDR ?= 127.0.0.1:8080
 DATA_DIR ?= ./data
+# The Sondernutzung demo form goes end-to-end encrypted over FIT-Connect to the server's test
+# destination, which checks the official metadata schema when ../shared has it.
+METADATA_SCHEMA := ../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json
+FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=test $(if $(wildcard $(METADATA_SCHEMA)),--fit-connect-metadata-schema $(METADATA_SCHEMA))
 
 .PHONY: run test build bootstrap fetch web server lint test-native test-wasm test-e2e clean
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
-	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist
+	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist $(FIT_CONNECT)
 
 ## Run every test: formatting, lints, native, wasm in headless Chromium, end-to-end in headless Chromium
 test: bootstrap fetch lint web test-native test-wasm test-e2e

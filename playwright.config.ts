@@ -2,6 +2,7 @@
 // reference server, which serves the release build from dist/ with a fresh database.
 import { defineConfig } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 // A port per run (the Makefile passes a free one); set here once so that the worker processes,
 // which inherit the environment, agree with the server.
@@ -9,6 +10,11 @@ if (!process.env.ANTRAG_E2E_PORT) process.env.ANTRAG_E2E_PORT = String(20000 + M
 const port = Number(process.env.ANTRAG_E2E_PORT);
 export const inboxToken = 'e2e-inbox-token';
 const server = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
+// FIT-Connect: the e2e form goes to the server's test destination, which checks the metadata
+// against the official schema when ../shared has it.
+const metadataSchema = '../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json';
+export const officialMetadataSchema = existsSync(metadataSchema);
+const fitConnect = `--fit-connect-test-destination --fit-connect-form sondernutzung=test${officialMetadataSchema ? ` --fit-connect-metadata-schema ${metadataSchema}` : ''}`;
 
 // Real FIM exports are imported before the tests are collected (fim.spec.ts makes one test per
 // imported schema); once per run — the worker processes inherit the flag.
@@ -41,7 +47,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults ${fitConnect} --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

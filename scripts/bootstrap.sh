@@ -3,7 +3,7 @@
 # everything present it finishes in seconds. Recipe and timings: ../shared/notes/toolchain.md.
 #
 # Installs: the wasm32 target, Trunk, the wasm-bindgen CLI that matches Cargo.lock exactly,
-# Debian's chromium + chromium-driver, and the npm packages of package-lock.json (Playwright
+# Debian's chromium + chromium-driver, libssl-dev + pkg-config, and the npm packages of package-lock.json (Playwright
 # test runner, axe-core, binaryen's wasm-opt). Never downloads a browser or tools from GitHub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,10 +25,16 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
-if ! have chromium Chromium || ! have chromedriver ChromeDriver; then
-  log "installing Debian's chromium and chromium-driver"
+# Debian packages: the browser for the tests, and OpenSSL's headers for the server's JOSE
+# library (FIT-Connect test destination).
+packages=()
+{ have chromium Chromium && have chromedriver ChromeDriver; } || packages+=(chromium chromium-driver)
+dpkg -s libssl-dev >/dev/null 2>&1 || packages+=(libssl-dev)
+command -v pkg-config >/dev/null || packages+=(pkg-config)
+if [ ${#packages[@]} -gt 0 ]; then
+  log "installing Debian packages: ${packages[*]}"
   as_root apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
 # The two cargo installs take ~12 and ~4 minutes on a fresh machine; run them side by side.

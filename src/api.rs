@@ -70,6 +70,11 @@ pub enum SubmitError {
         /// Seconds to wait.
         retry_after: u32,
     },
+    /// FIT-Connect: the answers could not be encrypted for the destination (its key is
+    /// unusable, or WebCrypto failed); the reason is technical.
+    Encryption(String),
+    /// FIT-Connect: the destination refused the submission; its reason.
+    Undeliverable(String),
     /// Another server answer (5xx retryable, other 4xx not).
     Server {
         /// HTTP status.
@@ -86,6 +91,8 @@ impl SubmitError {
             SubmitError::Network | SubmitError::RateLimited { .. } => true,
             SubmitError::Server { status, .. } => *status >= 500,
             SubmitError::Rejected(_)
+            | SubmitError::Encryption(_)
+            | SubmitError::Undeliverable(_)
             | SubmitError::VersionChanged { .. }
             | SubmitError::AttachmentUnavailable { .. } => false,
         }
@@ -169,6 +176,17 @@ pub fn parse_definition(json: &str) -> Result<antrag_core::Form, String> {
         return Err(format!("unsupported format {}", def.format));
     }
     Ok(antrag_core::Form::trusted(def))
+}
+
+/// How the server sends this form (`GET /forms/{id}/transport`); a backend without that
+/// endpoint (404) takes the open contract.
+pub async fn transport(config: &ClientConfig, id: &str) -> Result<crate::fit::Transport, ApiError> {
+    let url = format!("{}/forms/{}/transport", config.api, encode(id));
+    match send(Request::get(&url).build()).await {
+        Ok(response) => response.json().await.map_err(|e| ApiError::Malformed(e.to_string())),
+        Err(ApiError::Status { status: 404, .. }) => Ok(crate::fit::Transport::Contract),
+        Err(e) => Err(e),
+    }
 }
 
 /// Submit once. The caller keeps `key` with the answers until a receipt arrives, and retries

@@ -7,6 +7,7 @@
 //! The pure parts ([`i18n`], [`format`]) build and test natively; everything touching the DOM
 //! is compiled for `wasm32` only.
 
+pub mod fit;
 pub mod format;
 pub mod i18n;
 
@@ -24,6 +25,8 @@ pub mod dom;
 pub mod draft;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod fit_send;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
 #[cfg(target_arch = "wasm32")]

@@ -52,6 +52,8 @@ pub enum SendState {
     Idle,
     /// A request is on its way.
     Sending,
+    /// Encrypting and sending over FIT-Connect.
+    Encrypting(crate::fit_send::Stage),
     /// Waiting before an automatic retry.
     Retrying {
         /// Seconds until the next attempt.
@@ -140,6 +142,10 @@ pub struct FormState {
     pub config: StoredValue<ClientConfig>,
     /// Today in the citizen's time zone.
     pub today: Date,
+    /// How the form is sent (open contract or FIT-Connect).
+    pub transport: StoredValue<crate::fit::Transport>,
+    /// A FIT-Connect submission in progress (a retry continues it).
+    pub fit_session: StoredValue<crate::fit_send::Session>,
 }
 
 impl FormState {
@@ -185,6 +191,8 @@ impl FormState {
             id_prefix: StoredValue::new(id_prefix.to_owned()),
             config: StoredValue::new(config),
             today,
+            transport: StoredValue::new(crate::fit::Transport::Contract),
+            fit_session: StoredValue::new(crate::fit_send::Session::default()),
         }
     }
 
@@ -392,8 +400,14 @@ impl FormState {
     /// receipt arrives (a pending submission is sent again unchanged); network errors, 5xx and
     /// 429 are retried with backoff and jitter.
     pub fn submit(self) {
-        if matches!(self.send.get_untracked(), SendState::Sending | SendState::Retrying { .. }) {
+        if matches!(
+            self.send.get_untracked(),
+            SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_)
+        ) {
             return;
+        }
+        if let crate::fit::Transport::FitConnect(transport) = self.transport.get_value() {
+            return self.submit_fit(transport);
         }
         let pending = match self.pending.get_untracked() {
             Some(p) => p,
@@ -507,6 +521,118 @@ impl FormState {
                         };
                         self.emit("antrag:error", serde_json::json!({ "kind": kind }));
                         self.send.set(SendState::Failed(error));
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Send over FIT-Connect: encrypted in this browser, through the server's relay. Network
+    /// errors and 5xx are retried with backoff; a retry continues the same submission.
+    fn submit_fit(self, transport: crate::fit::FitTransport) {
+        use crate::fit_send::FitError;
+        let all = self.errors.with_untracked(|e| e.issues.clone());
+        if !all.is_empty() {
+            self.flag(&all);
+            self.summary_focus.update(|n| *n += 1);
+            return;
+        }
+        let form = self.form.get_value();
+        let ctx = Context::on(self.today);
+        let payload = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
+        let files: Vec<antrag_core::FileRef> = self
+            .answers
+            .with_untracked(|a| antrag_core::file_refs(&form, a))
+            .into_iter()
+            .flat_map(|(_, f)| f)
+            .collect();
+        let reply = crate::fit::reply_email(form.def(), &payload);
+        let config = self.config.get_value();
+        let today = self.today.to_string();
+        leptos::task::spawn_local(async move {
+            let mut attempt = 0u32;
+            loop {
+                let mut session = self.fit_session.get_value();
+                let progress = move |stage| self.send.set(SendState::Encrypting(stage));
+                let outgoing = crate::fit_send::Outgoing {
+                    payload: &payload,
+                    files: &files,
+                    reply_email: reply.as_deref(),
+                    today: &today,
+                };
+                let result = crate::fit_send::send(&config, &transport, &outgoing, &mut session, &progress).await;
+                self.fit_session.set_value(session);
+                match result {
+                    Ok(delivered) => {
+                        self.fit_session.set_value(crate::fit_send::Session::default());
+                        let receipt = api::Receipt {
+                            reference: delivered.reference.clone().unwrap_or_else(|| delivered.submission_id.clone()),
+                            received_at: js_sys::Date::new_0().to_iso_string().into(),
+                            status: "submitted".into(),
+                            status_url: String::new(),
+                        };
+                        self.send.set(SendState::Idle);
+                        self.pending.set(None);
+                        self.drafts.with_value(DraftStore::delete_all);
+                        self.saved_until.set(None);
+                        dom::replace_state(&self.history_state(&Screen::Done(receipt.clone())), None);
+                        self.emit(
+                            "antrag:submitted",
+                            serde_json::json!({ "reference": receipt.reference, "receivedAt": receipt.received_at,
+                                "fitConnect": { "submissionId": delivered.submission_id, "caseId": delivered.case_id } }),
+                        );
+                        self.screen.set(Screen::Done(receipt));
+                        self.scroll_to_top();
+                        return;
+                    }
+                    Err(error) if error.is_retryable() && attempt < 3 => {
+                        attempt += 1;
+                        for remaining in (1..=(1u32 << attempt)).rev() {
+                            self.send.set(SendState::Retrying { seconds: remaining });
+                            dom::sleep(1000).await;
+                        }
+                        dom::sleep((js_sys::Math::random() * 500.0) as u32).await;
+                    }
+                    Err(FitError::MissingFile(id)) => {
+                        // The file was chosen before a reload: this browser no longer has it.
+                        self.fit_session.set_value(crate::fit_send::Session::default());
+                        let form = self.form.get_value();
+                        let refs = self.answers.with_untracked(|a| antrag_core::file_refs(&form, a));
+                        let mut issues = Vec::new();
+                        for (path, files) in refs.into_iter().filter(|(_, files)| files.iter().any(|f| f.id == id)) {
+                            let rest: Vec<_> = files.into_iter().filter(|f| f.id != id).collect();
+                            let value = if rest.is_empty() {
+                                Value::Null
+                            } else {
+                                serde_json::to_value(rest).unwrap_or(Value::Null)
+                            };
+                            self.answers.update(|a| antrag_core::answers::set(a, &path, value));
+                            issues.push(Issue { path, error: ErrorCode::Required });
+                        }
+                        self.save_now();
+                        self.send.set(SendState::Failed(SubmitError::AttachmentUnavailable { id }));
+                        self.flag(&issues);
+                        self.server_issues.set(issues);
+                        self.summary_focus.update(|n| *n += 1);
+                        return;
+                    }
+                    Err(error) => {
+                        let failure = match error {
+                            FitError::Network => SubmitError::Network,
+                            FitError::Status(status) => SubmitError::Server { status, retry_after: None },
+                            FitError::Key(problem) => SubmitError::Encryption(problem.to_string()),
+                            FitError::Crypto(problem) => SubmitError::Encryption(problem),
+                            FitError::Destination(detail) | FitError::Rejected(detail) => {
+                                // Refused: the next attempt is a new submission.
+                                self.fit_session.set_value(crate::fit_send::Session::default());
+                                SubmitError::Undeliverable(detail)
+                            }
+                            FitError::MissingFile(_) => unreachable!("handled above"),
+                        };
+                        leptos::logging::warn!("FIT-Connect: {failure:?}");
+                        self.emit("antrag:error", serde_json::json!({ "kind": "fit-connect" }));
+                        self.send.set(SendState::Failed(failure));
                         return;
                     }
                 }

@@ -22,15 +22,19 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
         LocalResource::new(move || {
             reload.track();
             let (id, config) = (id.clone(), config.clone());
-            async move { api::definition(&config, &id).await }
+            async move {
+                let definition = api::definition(&config, &id).await?;
+                let transport = api::transport(&config, &id).await?;
+                Ok::<_, ApiError>((definition, transport))
+            }
         })
     };
     view! {
         <Suspense fallback=move || view! { <p class="antrag-loading">{t(&lang.get(), "load.loading")}</p> }>
             {move || {
                 loaded.get().map(|result| match result {
-                    Ok(json) => match api::parse_definition(&json) {
-                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages config=config.clone() /> }.into_any(),
+                    Ok((json, transport)) => match api::parse_definition(&json) {
+                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages config=config.clone() transport=transport /> }.into_any(),
                         Err(problem) => {
                             leptos::logging::error!("definition rejected: {problem}");
                             view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
@@ -72,6 +76,7 @@ fn FormFlow(
     lang: RwSignal<String>,
     languages: RwSignal<Vec<String>>,
     config: crate::config::ClientConfig,
+    transport: crate::fit::Transport,
 ) -> impl IntoView {
     // The form's own languages are offered; the UI falls back to German strings where it has
     // no locale file.
@@ -86,6 +91,7 @@ fn FormFlow(
         "f-".to_owned()
     };
     let state = FormState::new(form, lang, &prefix, config);
+    state.transport.set_value(transport);
 
     // Restore the screen from the history entry (reload).
     let initial = web_sys::window()

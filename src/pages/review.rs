@@ -9,6 +9,7 @@ use crate::components::error_summary::ErrorSummary;
 use crate::components::summary_list::SummaryList;
 use crate::components::tab_conflict::TabConflict;
 use crate::dom;
+use crate::fit_send::Stage;
 use crate::i18n::{t, tf};
 use crate::state::{FormState, SendState};
 
@@ -49,7 +50,8 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let sending = move || matches!(state.send.get(), SendState::Sending | SendState::Retrying { .. });
+    let sending =
+        move || matches!(state.send.get(), SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_));
     view! {
         <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
         <TabConflict state=state />
@@ -93,6 +95,17 @@ fn SendStatus(state: FormState) -> impl IntoView {
         match state.send.get() {
             SendState::Idle => None,
             SendState::Sending => Some(("antrag-notice", t(&lang, "submit.sending"), false)),
+            SendState::Encrypting(stage) => Some((
+                "antrag-notice",
+                match stage {
+                    Stage::Key => t(&lang, "submit.fit_key"),
+                    Stage::Attachment { n, total } => {
+                        tf(&lang, "submit.fit_attachment", &[("n", &n.to_string()), ("total", &total.to_string())])
+                    }
+                    Stage::Data => t(&lang, "submit.fit_data"),
+                },
+                false,
+            )),
             SendState::Retrying { seconds } => {
                 Some(("antrag-notice", tf(&lang, "submit.retrying", &[("seconds", &seconds.to_string())]), false))
             }
@@ -104,6 +117,12 @@ fn SendStatus(state: FormState) -> impl IntoView {
                 }
                 SubmitError::VersionChanged { .. } => {
                     ("antrag-notice antrag-notice--error", t(&lang, "submit.version_changed"), false)
+                }
+                SubmitError::Encryption(_) => {
+                    ("antrag-notice antrag-notice--error", t(&lang, "submit.fit_encryption"), true)
+                }
+                SubmitError::Undeliverable(_) => {
+                    ("antrag-notice antrag-notice--error", t(&lang, "submit.fit_undeliverable"), true)
                 }
                 SubmitError::RateLimited { .. } => {
                     ("antrag-notice antrag-notice--error", tf(&lang, "submit.failed", &[("status", "429")]), true)

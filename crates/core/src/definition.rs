@@ -76,6 +76,10 @@ pub struct Service {
     /// Prefix of reference numbers given to submissions (`BPA` → `BPA-2026-000123`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_prefix: Option<String>,
+    /// Data path of the e-mail question whose answer is the citizen's reply address
+    /// (FIT-Connect `replyChannel.eMail`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_email: Option<String>,
     /// The rules of the FIM schema as written, for traceability (set by the FIM importer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fim_rules: Vec<FimRule>,

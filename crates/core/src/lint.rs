@@ -331,6 +331,22 @@ impl Linter<'_> {
                 self.out.push(warning("/service/leikaKey", "invalid_leika_key", "a LeiKa key has 14 digits"));
             }
         }
+        if let Some(path) = &def.service.reply_email {
+            let ok = match self.index.get(path.as_str()) {
+                Some(info) => {
+                    info.lists.is_empty()
+                        && matches!(info.node, Node::Field(f) if f.format == Some(crate::definition::Format::Email))
+                }
+                None => false,
+            };
+            if !ok {
+                self.out.push(problem(
+                    "/service/replyEmail",
+                    "invalid_reply_email",
+                    format!("\"{path}\" must be the data path of an e-mail field outside repeatable groups"),
+                ));
+            }
+        }
         if def.items.is_empty() {
             self.out.push(problem("/items", "empty_form", "the form has no fields"));
         }

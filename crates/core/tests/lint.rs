@@ -114,3 +114,22 @@ fn syntax_version_and_language_problems() {
     def["languages"] = json!(["de", "Deutsch"]);
     assert_eq!(codes(def), vec![("/languages/1".into(), "invalid_language".into())]);
 }
+
+#[test]
+fn the_reply_address_must_be_an_email_field() {
+    let items = json!([
+        {"field": "mail", "datatype": "text", "format": "email", "label": "E-Mail"},
+        {"field": "name", "datatype": "text", "label": "Name"},
+        {"group": "kinder", "label": "Kinder", "min": 0, "max": 3,
+         "items": [{"field": "mail", "datatype": "text", "format": "email", "label": "E-Mail"}]}
+    ]);
+    let with = |path: &str| {
+        let mut def = base(items.clone());
+        def["service"] = json!({ "replyEmail": path });
+        codes(def)
+    };
+    assert_eq!(with("mail"), vec![]);
+    for wrong in ["name", "nirgends", "kinder.mail"] {
+        assert_eq!(with(wrong), vec![("/service/replyEmail".to_owned(), "invalid_reply_email".to_owned())], "{wrong}");
+    }
+}

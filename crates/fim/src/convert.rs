@@ -705,6 +705,7 @@ impl Cx<'_> {
                 fim_schema: Some(fim_ref(meta)),
                 schema_uri,
                 reference_prefix: None,
+                reply_email: None,
                 fim_rules: Vec::new(),
             },
             items,

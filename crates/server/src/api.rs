@@ -40,7 +40,7 @@ fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr 
 }
 
 /// Rate limit and platform credential for the writing endpoints.
-fn admit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Problem> {
+pub(crate) fn admit(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> Result<(), Problem> {
     if let Some((name, value)) = &state.config.platform_auth {
         let given = headers.get(name.as_str()).and_then(|v| v.to_str().ok()).unwrap_or("");
         if !constant_time_eq(given.as_bytes(), value.as_bytes()) {
@@ -117,6 +117,20 @@ fn definition_response(entry: &Entry, headers: &HeaderMap, cache: &'static str) 
     response
 }
 
+/// A form sent over FIT-Connect takes no plain-text uploads or submissions here: its data are
+/// encrypted in the browser.
+fn fit_connect_only(state: &AppState, form: &str) -> Result<(), Problem> {
+    match state.fit.destination_of(form) {
+        Some(_) => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "fit-connect-only",
+            "This form is sent over FIT-Connect",
+            "answers and files of this form are encrypted in the browser and sent over FIT-Connect (see GET /forms/{id}/transport)",
+        )),
+        None => Ok(()),
+    }
+}
+
 fn unknown_form(id: &str) -> Problem {
     Problem::new(StatusCode::NOT_FOUND, "unknown-form", "Unknown form", format!("there is no form \"{id}\""))
 }
@@ -143,6 +157,7 @@ pub async fn upload(
 ) -> Result<Response, Problem> {
     admit(&state, peer, &headers)?;
     let entry = state.catalog.version(&id, &version).ok_or_else(|| unknown_form(&id))?;
+    fit_connect_only(&state, &id)?;
     let field = entry
         .form
         .field(&query.field)
@@ -237,7 +252,7 @@ async fn receive(body: Body, path: &std::path::Path, limit: u64) -> Result<(u64,
 const DRAIN_CAP: u64 = 32 * 1024 * 1024;
 
 /// Read a whole body up to `limit` bytes; beyond it, drain up to [`DRAIN_CAP`] and answer 413.
-async fn read_limited(body: Body, limit: u64) -> Result<Bytes, Problem> {
+pub(crate) async fn read_limited(body: Body, limit: u64) -> Result<Bytes, Problem> {
     let mut stream = body.into_data_stream();
     let mut buffer = Vec::new();
     let mut seen: u64 = 0;
@@ -365,6 +380,7 @@ pub async fn submit(
         ))
     })?;
     let entry = state.catalog.current(&request.form_id).ok_or_else(|| unknown_form(&request.form_id))?;
+    fit_connect_only(&state, &request.form_id)?;
     let def = entry.form.def();
     if def.version != request.form_version {
         let known = state.catalog.version(&request.form_id, &request.form_version).is_some();
@@ -627,7 +643,7 @@ fn percent_encode(s: &str) -> String {
 
 /// The date validation uses: the client's date when it is within a day of the server's
 /// (time zones), otherwise the server's.
-fn request_today(client: Option<&str>) -> Date {
+pub(crate) fn request_today(client: Option<&str>) -> Date {
     let server = today();
     match client.and_then(Date::parse_iso) {
         Some(c) if (c.to_days() - server.to_days()).abs() <= 1 => c,

@@ -11,6 +11,7 @@ pub mod api;
 pub mod catalog;
 pub mod conformance;
 pub mod faults;
+pub mod fitconnect;
 pub mod inbox;
 pub mod load;
 pub mod problem;
@@ -67,6 +68,8 @@ pub struct Config {
     pub enable_faults: bool,
     /// Days an upload no submission claimed is kept (longer than a citizen's draft).
     pub attachment_retention_days: u32,
+    /// FIT-Connect relay and test destination.
+    pub fit_connect: fitconnect::FitConnectConfig,
 }
 
 impl Default for Config {
@@ -86,6 +89,7 @@ impl Default for Config {
             platform_auth: None,
             enable_faults: false,
             attachment_retention_days: 8,
+            fit_connect: fitconnect::FitConnectConfig::default(),
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct AppState {
     pub limiter: Arc<ratelimit::RateLimiter>,
     /// Injected faults (used only with `enable_faults`).
     pub faults: Arc<faults::Faults>,
+    /// FIT-Connect relay and test destination.
+    pub fit: Arc<fitconnect::FitConnect>,
 }
 
 /// Content-Security-Policy of every page the server sends: no inline script or style, no
@@ -124,7 +130,8 @@ pub fn router(state: AppState) -> Router {
         .route("/status/{token}", get(api::status))
         .route("/inbox/submissions", get(api::inbox_list))
         .route("/inbox/submissions/{reference}", get(api::inbox_submission))
-        .route("/inbox/attachments/{id}", get(api::inbox_attachment));
+        .route("/inbox/attachments/{id}", get(api::inbox_attachment))
+        .merge(fitconnect::routes());
     let api = if state.config.enable_faults {
         tracing::warn!("fault injection is enabled: never do this in production");
         api.route("/_faults", get(faults::get).post(faults::set))
@@ -142,6 +149,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(inbox::routes())
+        .merge(fitconnect::destination::routes())
         .fallback_service(app)
         .layer(middleware::from_fn(static_headers))
         .layer(middleware::from_fn(access_log))
@@ -152,7 +160,7 @@ fn cors(origins: &[String]) -> CorsLayer {
     let allowed: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, "idempotency-key".parse().expect("header name")])
         .expose_headers([header::ETAG, header::RETRY_AFTER, "idempotent-replayed".parse().expect("header name")])
 }
@@ -214,7 +222,15 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
     let store = Store::open(&config.data_dir)
         .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
-    Ok(AppState { catalog: Arc::new(catalog), store, config: Arc::new(config), limiter, faults: Arc::default() })
+    let fit = fitconnect::FitConnect::new(&config.fit_connect, &catalog, &config.data_dir)?;
+    Ok(AppState {
+        catalog: Arc::new(catalog),
+        store,
+        config: Arc::new(config),
+        limiter,
+        faults: Arc::default(),
+        fit: Arc::new(fit),
+    })
 }
 
 /// Serve until Ctrl-C / SIGTERM.
@@ -226,6 +242,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
 /// Serve on a bound listener (tests bind port 0).
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
+    state.fit.listening_on(addr);
     // Forget unclaimed uploads after the retention period, hourly.
     let (store, days) = (state.store.clone(), state.config.attachment_retention_days);
     tokio::spawn(async move {

@@ -20,7 +20,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Serve the web app and the API (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check form definitions and print every problem with its JSON pointer.
     Lint {
         /// Definition files.
@@ -156,6 +156,29 @@ struct ServeArgs {
     /// than the web app's draft lifetime).
     #[arg(long, env = "ANTRAG_ATTACHMENT_RETENTION_DAYS", default_value_t = 8)]
     attachment_retention_days: u32,
+    /// Send a form over FIT-Connect, as FORM=DESTINATION-UUID (or FORM=test for the test
+    /// destination); repeat, or separate with commas. See docs/fit-connect.md.
+    #[arg(long = "fit-connect-form", env = "ANTRAG_FIT_CONNECT_FORMS", value_delimiter = ',')]
+    fit_connect_forms: Vec<String>,
+    /// Base URL of the FIT-Connect Submission API, e.g. https://submission-api-testing.fit-connect.fitko.dev/v1
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_API")]
+    fit_connect_api: Option<String>,
+    /// OAuth token URL of FIT-Connect, e.g. https://auth-testing.fit-connect.fitko.dev/token
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_TOKEN_URL")]
+    fit_connect_token_url: Option<String>,
+    /// OAuth client id of this sender (Onlinedienst).
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_CLIENT_ID")]
+    fit_connect_client_id: Option<String>,
+    /// OAuth client secret of this sender; stays on the server.
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_CLIENT_SECRET", hide_env_values = true)]
+    fit_connect_client_secret: Option<String>,
+    /// Serve a FIT-Connect-compatible test destination under /fit-connect-test (tests, demos).
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_TEST_DESTINATION")]
+    fit_connect_test_destination: bool,
+    /// The official FIT-Connect metadata JSON Schema (metadata.schema.json), checked by the
+    /// test destination.
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_METADATA_SCHEMA")]
+    fit_connect_metadata_schema: Option<PathBuf>,
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
@@ -176,7 +199,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Lint { files, codelists }) => lint(&files, &codelists),
         Some(Command::Conformance { base_url, form, answers, headers }) => {
             conformance(base_url, form, answers, headers)
@@ -360,6 +383,27 @@ fn conformance(base_url: String, form: Option<String>, answers: Option<PathBuf>,
 
 fn serve(args: ServeArgs) -> ExitCode {
     init_logging(args.log_format);
+    let mut fit_forms = std::collections::BTreeMap::new();
+    for pair in &args.fit_connect_forms {
+        match pair.split_once('=') {
+            Some((form, dest)) if !form.trim().is_empty() && !dest.trim().is_empty() => {
+                fit_forms.insert(form.trim().to_owned(), dest.trim().to_owned());
+            }
+            _ => {
+                eprintln!("--fit-connect-form: \"{pair}\" is not FORM=DESTINATION");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let fit_connect = antrag_server::fitconnect::FitConnectConfig {
+        forms: fit_forms,
+        api: args.fit_connect_api,
+        token_url: args.fit_connect_token_url,
+        client_id: args.fit_connect_client_id,
+        client_secret: args.fit_connect_client_secret,
+        test_destination: args.fit_connect_test_destination,
+        metadata_schema: args.fit_connect_metadata_schema,
+    };
     let config = Config {
         addr: args.addr,
         data_dir: args.data_dir,
@@ -372,6 +416,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         rate_limit: args.rate_limit,
         trust_proxy: args.trust_proxy,
+        fit_connect,
         enable_faults: args.enable_faults,
         attachment_retention_days: args.attachment_retention_days,
         platform_auth: args

@@ -21,7 +21,7 @@ pub struct Problem {
     /// Explanation of this occurrence (never containing personal data).
     pub detail: String,
     /// Extension members (`issues`, `currentVersion`, …).
-    pub extensions: Map<String, Value>,
+    pub extensions: Box<Map<String, Value>>,
     /// Seconds after which a retry makes sense (429, 503).
     pub retry_after: Option<u64>,
 }
@@ -29,7 +29,7 @@ pub struct Problem {
 impl Problem {
     /// A problem without extensions.
     pub fn new(status: StatusCode, kind: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
-        Problem { status, kind, title, detail: detail.into(), extensions: Map::new(), retry_after: None }
+        Problem { status, kind, title, detail: detail.into(), extensions: Box::default(), retry_after: None }
     }
 
     /// Add an extension member.
@@ -90,7 +90,7 @@ impl Problem {
             "detail": self.detail,
         });
         if let Some(obj) = body.as_object_mut() {
-            obj.extend(self.extensions.clone());
+            obj.extend(self.extensions.as_ref().clone());
         }
         body
     }

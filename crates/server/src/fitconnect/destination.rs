@@ -1,0 +1,678 @@
+//! A FIT-Connect-compatible test destination, for tests and the demo: the Submission API calls
+//! a sender makes (destination, key, create, upload, submit, status) and an OAuth token
+//! endpoint, under `/fit-connect-test`. Unlike the real Zustelldienst, which only stores
+//! ciphertext for the authority's subscriber, it plays both parts: on submit it decrypts
+//! metadata, data and attachments with josekit (OpenSSL) and verifies everything a receiving
+//! authority must — key and algorithms, hashes, the metadata against the official schema (when
+//! given) and its structure, the data against the payload schema of the definition, the
+//! answers with antrag-core — and answers 422 with the reason when something is wrong. A
+//! verified submission is stored like any other and appears in the clerk inbox.
+//!
+//! Its RSA-4096 key pair is made once and kept in the data directory
+//! (`fit-connect-test-destination.json`, mode 0600). It is a test key: never use it for real
+//! applications.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use antrag_core::{submission_payload, validate, Context};
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Form, Json, Router};
+use josekit::jwe::alg::rsaes::RsaesJweDecrypter;
+use josekit::jwe::RSA_OAEP_256;
+use josekit::jwk::Jwk;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::metadata::{is_uuid, uuid_v4, Hash, Metadata};
+use crate::api::{read_limited, request_today};
+use crate::problem::Problem;
+use crate::store::{Attachment, NewSubmission, SubmitOutcome};
+use crate::AppState;
+
+const KEY_FILE: &str = "fit-connect-test-destination.json";
+
+/// The test destination.
+pub struct TestDestination {
+    /// Destination id (UUID).
+    pub id: String,
+    /// Key id of the encryption key.
+    pub kid: String,
+    /// OAuth client id the relay uses against it.
+    pub client_id: String,
+    /// OAuth client secret the relay uses against it.
+    pub client_secret: String,
+    public_jwk: Jwk,
+    decrypter: RsaesJweDecrypter,
+    metadata_schema: Option<jsonschema::Validator>,
+    tokens: Mutex<HashMap<String, Instant>>,
+    submissions: Mutex<HashMap<String, Submission>>,
+}
+
+#[derive(Clone, Debug)]
+struct Submission {
+    case_id: String,
+    service: String,
+    announced: Vec<String>,
+    attachments: HashMap<String, String>,
+    state: &'static str,
+    reference: Option<String>,
+    problem: Option<String>,
+}
+
+impl TestDestination {
+    /// Load the key pair from `data_dir` or make and keep a new one.
+    pub fn open(data_dir: &Path, metadata_schema: Option<&Path>) -> Result<TestDestination, String> {
+        let file = data_dir.join(KEY_FILE);
+        std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
+        let stored: Value = match std::fs::read_to_string(&file) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
+            Err(_) => {
+                tracing::info!("generating the RSA-4096 key pair of the FIT-Connect test destination");
+                let pair = RSA_OAEP_256.generate_key_pair(4096).map_err(|e| format!("key generation: {e}"))?;
+                let kid = uuid_v4();
+                let mut private = pair.to_jwk_private_key();
+                private.set_key_id(&kid);
+                let stored = json!({
+                    "destinationId": uuid_v4(),
+                    "kid": kid,
+                    "clientId": uuid_v4(),
+                    "clientSecret": crate::api::random_token(32),
+                    "privateJwk": serde_json::to_value(private.as_ref()).map_err(|e| e.to_string())?,
+                });
+                write_private(&file, &stored.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
+                stored
+            }
+        };
+        let field = |name: &str| {
+            stored[name].as_str().map(str::to_owned).ok_or_else(|| format!("{}: no {name}", file.display()))
+        };
+        let private_map =
+            stored["privateJwk"].as_object().cloned().ok_or_else(|| format!("{}: no privateJwk", file.display()))?;
+        let private = Jwk::from_map(private_map).map_err(|e| format!("{}: {e}", file.display()))?;
+        let decrypter = RSA_OAEP_256.decrypter_from_jwk(&private).map_err(|e| format!("{}: {e}", file.display()))?;
+        let kid = field("kid")?;
+        // The published key: public parts only, for wrapping keys with RSA-OAEP-256.
+        let mut public = Jwk::new("RSA");
+        for name in ["n", "e"] {
+            let value = private.parameter(name).cloned().ok_or_else(|| format!("{}: no {name}", file.display()))?;
+            public.set_parameter(name, Some(value)).map_err(|e| e.to_string())?;
+        }
+        public.set_key_id(&kid);
+        public.set_algorithm("RSA-OAEP-256");
+        public.set_key_operations(vec!["wrapKey"]);
+        let metadata_schema = match metadata_schema {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let schema: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+                Some(
+                    jsonschema::options()
+                        .should_validate_formats(true)
+                        .build(&schema)
+                        .map_err(|e| format!("{}: {e}", path.display()))?,
+                )
+            }
+            None => None,
+        };
+        Ok(TestDestination {
+            id: field("destinationId")?,
+            kid,
+            client_id: field("clientId")?,
+            client_secret: field("clientSecret")?,
+            public_jwk: public,
+            decrypter,
+            metadata_schema,
+            tokens: Mutex::new(HashMap::new()),
+            submissions: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Whether the official metadata schema is checked.
+    pub fn checks_official_schema(&self) -> bool {
+        self.metadata_schema.is_some()
+    }
+
+    /// The published public key (JWK).
+    pub fn public_jwk(&self) -> Value {
+        serde_json::to_value(self.public_jwk.as_ref()).unwrap_or(Value::Null)
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> Result<(), Problem> {
+        let token = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        let tokens = self.tokens.lock().expect("lock");
+        match tokens.get(token) {
+            Some(until) if Instant::now() < *until => Ok(()),
+            _ => Err(Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Unauthorized",
+                "a valid access token is required",
+            )),
+        }
+    }
+
+    fn decrypt(&self, what: &str, jwe: &str) -> Result<Vec<u8>, String> {
+        let header = jwe.split('.').next().unwrap_or("");
+        let header: Value = base64url(header)
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| format!("{what}: not a JWE in compact serialization"))?;
+        if jwe.split('.').count() != 5 {
+            return Err(format!("{what}: a compact JWE has five parts"));
+        }
+        if header["alg"] != "RSA-OAEP-256" || header["enc"] != "A256GCM" {
+            return Err(format!(
+                "{what}: expected alg RSA-OAEP-256 and enc A256GCM, got alg {} and enc {}",
+                header["alg"], header["enc"]
+            ));
+        }
+        if header["kid"].as_str() != Some(self.kid.as_str()) {
+            return Err(format!(
+                "{what}: encrypted for key {} instead of this destination's key {}",
+                header["kid"], self.kid
+            ));
+        }
+        let (plain, _) = josekit::jwe::deserialize_compact(jwe, &self.decrypter).map_err(|_| {
+            format!("{what}: decryption failed — the ciphertext, its tag or the encrypted key was changed")
+        })?;
+        Ok(plain)
+    }
+}
+
+fn base64url(text: &str) -> Option<Vec<u8>> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}
+
+/// The routes under `/fit-connect-test`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/fit-connect-test/token", post(token))
+        .route("/fit-connect-test/v1/destinations/{destination}", get(destination))
+        .route("/fit-connect-test/v1/destinations/{destination}/keys/{kid}", get(key))
+        .route("/fit-connect-test/v1/submissions", post(create))
+        .route("/fit-connect-test/v1/submissions/{submission}", put(submit).get(status))
+        .route(
+            "/fit-connect-test/v1/submissions/{submission}/attachments/{attachment}",
+            put(upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+}
+
+fn dest(state: &AppState) -> Result<&TestDestination, Problem> {
+    state.fit.destination.as_ref().ok_or_else(|| Problem::not_found("the test destination is off"))
+}
+
+#[derive(Deserialize)]
+struct TokenRequest {
+    grant_type: String,
+    client_id: String,
+    client_secret: String,
+}
+
+async fn token(State(state): State<AppState>, Form(request): Form<TokenRequest>) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    let ok = request.grant_type == "client_credentials"
+        && crate::api::constant_time_eq(request.client_id.as_bytes(), d.client_id.as_bytes())
+        && crate::api::constant_time_eq(request.client_secret.as_bytes(), d.client_secret.as_bytes());
+    if !ok {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid-client",
+            "Invalid client",
+            "unknown client or wrong secret",
+        ));
+    }
+    let token = crate::api::random_token(32);
+    let mut tokens = d.tokens.lock().expect("lock");
+    let now = Instant::now();
+    tokens.retain(|_, until| *until > now);
+    tokens.insert(token.clone(), now + Duration::from_secs(1800));
+    Ok(Json(json!({ "access_token": token, "token_type": "Bearer", "expires_in": 1800 })).into_response())
+}
+
+/// The services this destination accepts: the forms configured for it.
+fn services(state: &AppState, d: &TestDestination) -> Vec<(String, String, String)> {
+    state
+        .config
+        .fit_connect
+        .forms
+        .iter()
+        .filter(|(_, dest)| *dest == super::TEST || **dest == d.id)
+        .filter_map(|(form, _)| {
+            let def = state.catalog.current(form)?.form.def().clone();
+            Some((
+                format!("urn:de:fim:leika:leistung:{}", def.service.leika_key?),
+                def.service.schema_uri?,
+                form.clone(),
+            ))
+        })
+        .collect()
+}
+
+async fn destination(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(id): UrlPath<String>,
+) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    if id != d.id {
+        return Err(Problem::not_found("no such destination"));
+    }
+    let services: Vec<Value> = services(&state, d)
+        .into_iter()
+        .map(|(identifier, schema, _)| {
+            json!({ "identifier": identifier, "submissionSchemas": [{ "schemaUri": schema, "mimeType": "application/json" }], "regions": [] })
+        })
+        .collect();
+    Ok(Json(json!({
+        "destinationId": d.id,
+        "status": "active",
+        "encryptionKid": d.kid,
+        "metadataVersions": ["1.0.0"],
+        "services": services,
+    }))
+    .into_response())
+}
+
+async fn key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath((id, kid)): UrlPath<(String, String)>,
+) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    if id != d.id || kid != d.kid {
+        return Err(Problem::not_found("no such key"));
+    }
+    Ok(Json(d.public_jwk()).into_response())
+}
+
+async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    let body = read_limited(body, 64 * 1024).await?;
+    let request: Value = serde_json::from_slice(&body).map_err(|_| Problem::bad_request("the body is not JSON"))?;
+    if request["destinationId"].as_str() != Some(d.id.as_str()) {
+        return Err(Problem::bad_request("destinationId names no destination here"));
+    }
+    let service = request["serviceType"]["identifier"].as_str().unwrap_or_default().to_owned();
+    if !services(&state, d).iter().any(|(identifier, _, _)| *identifier == service) {
+        return Err(Problem::bad_request(format!("this destination does not offer the service \"{service}\"")));
+    }
+    let announced: Vec<String> = request["announcedAttachments"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if let Some(bad) = announced.iter().find(|id| !is_uuid(id)) {
+        return Err(Problem::bad_request(format!("announced attachment \"{bad}\" is not a UUID")));
+    }
+    if announced.len() > 100 {
+        return Err(Problem::bad_request("at most 100 attachments"));
+    }
+    let submission_id = uuid_v4();
+    let case_id = uuid_v4();
+    d.submissions.lock().expect("lock").insert(
+        submission_id.clone(),
+        Submission {
+            case_id: case_id.clone(),
+            service,
+            announced,
+            attachments: HashMap::new(),
+            state: "incomplete",
+            reference: None,
+            problem: None,
+        },
+    );
+    Ok((StatusCode::CREATED, Json(json!({ "destinationId": d.id, "submissionId": submission_id, "caseId": case_id })))
+        .into_response())
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath((submission, attachment)): UrlPath<(String, String)>,
+    body: Body,
+) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    let limit = state.config.max_upload_bytes / 3 * 4 + 4096;
+    let body = read_limited(body, limit).await?;
+    let jwe = String::from_utf8(body.to_vec()).map_err(|_| Problem::bad_request("an attachment is a JWE (text)"))?;
+    let mut submissions = d.submissions.lock().expect("lock");
+    let sub = submissions.get_mut(&submission).ok_or_else(|| Problem::not_found("no such submission"))?;
+    if sub.state != "incomplete" {
+        return Err(conflict(format!("the submission is already {}", sub.state)));
+    }
+    if !sub.announced.contains(&attachment) {
+        return Err(Problem::bad_request("this attachment was not announced when the submission was created"));
+    }
+    sub.attachments.insert(attachment, jwe.trim().to_owned());
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn conflict(detail: String) -> Problem {
+    Problem::new(StatusCode::CONFLICT, "fit-connect-state", "Not possible in this state", detail)
+}
+
+fn rejected(detail: String) -> Problem {
+    Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "fit-connect-rejected", "The submission was rejected", detail)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SubmitBody {
+    encrypted_metadata: String,
+    encrypted_data: Option<String>,
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(submission): UrlPath<String>,
+    body: Body,
+) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    let body = read_limited(body, state.config.max_body_bytes as u64 * 2).await?;
+    let request: SubmitBody = serde_json::from_slice(&body)
+        .map_err(|_| Problem::bad_request("the body must be {\"encryptedMetadata\": JWE, \"encryptedData\": JWE}"))?;
+    let sub = {
+        let submissions = d.submissions.lock().expect("lock");
+        submissions.get(&submission).cloned().ok_or_else(|| Problem::not_found("no such submission"))?
+    };
+    if sub.state == "submitted" {
+        // Idempotent: the same submission again gets the same answer.
+        return Ok(accepted(d, &submission, &sub));
+    }
+    if sub.state == "rejected" {
+        return Err(rejected(sub.problem.clone().unwrap_or_default()));
+    }
+    if let Some(missing) = sub.announced.iter().find(|id| !sub.attachments.contains_key(*id)) {
+        return Err(conflict(format!("announced attachment {missing} has not been uploaded")));
+    }
+    match verify_and_store(&state, d, &submission, &sub, &request).await {
+        Ok(reference) => {
+            let mut submissions = d.submissions.lock().expect("lock");
+            let entry = submissions.get_mut(&submission).expect("present");
+            entry.state = "submitted";
+            entry.reference = Some(reference);
+            let entry = entry.clone();
+            Ok(accepted(d, &submission, &entry))
+        }
+        Err(Failure::Rejected(reason)) => {
+            tracing::warn!(submission = %submission, "FIT-Connect test destination rejected a submission");
+            let mut submissions = d.submissions.lock().expect("lock");
+            if let Some(entry) = submissions.get_mut(&submission) {
+                entry.state = "rejected";
+                entry.problem = Some(reason.clone());
+            }
+            Err(rejected(reason))
+        }
+        Err(Failure::Internal(problem)) => Err(problem),
+    }
+}
+
+fn accepted(d: &TestDestination, submission: &str, sub: &Submission) -> Response {
+    let mut response = (
+        StatusCode::ACCEPTED,
+        Json(json!({
+            "destinationId": d.id,
+            "submissionId": submission,
+            "caseId": sub.case_id,
+            "status": sub.state,
+            // Not part of FIT-Connect: the reference number the demo authority filed it under.
+            "reference": sub.reference,
+        })),
+    )
+        .into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    UrlPath(submission): UrlPath<String>,
+) -> Result<Response, Problem> {
+    let d = dest(&state)?;
+    d.authorized(&headers)?;
+    let sub = d
+        .submissions
+        .lock()
+        .expect("lock")
+        .get(&submission)
+        .cloned()
+        .ok_or_else(|| Problem::not_found("no such submission"))?;
+    Ok(Json(json!({
+        "submissionId": submission,
+        "caseId": sub.case_id,
+        "destinationId": d.id,
+        "serviceType": { "identifier": sub.service },
+        "status": sub.state,
+        "problem": sub.problem,
+    }))
+    .into_response())
+}
+
+enum Failure {
+    Rejected(String),
+    Internal(Problem),
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure::Rejected(reason)
+    }
+}
+
+/// Decrypt and check everything; store the application. Returns its reference number.
+async fn verify_and_store(
+    state: &AppState,
+    d: &TestDestination,
+    submission: &str,
+    sub: &Submission,
+    request: &SubmitBody,
+) -> Result<String, Failure> {
+    // Metadata: decrypt, official schema (when given), structure.
+    let metadata_bytes = d.decrypt("metadata", &request.encrypted_metadata)?;
+    let metadata_json: Value =
+        serde_json::from_slice(&metadata_bytes).map_err(|e| format!("metadata: not JSON ({e})"))?;
+    if let Some(schema) = &d.metadata_schema {
+        if let Some(error) = schema.iter_errors(&metadata_json).next() {
+            // The path and the rule, never the value (a reply address is personal data).
+            return Err(format!(
+                "metadata violates the metadata schema at {} (rule {})",
+                error.instance_path(),
+                error.schema_path()
+            )
+            .into());
+        }
+    }
+    let metadata: Metadata =
+        serde_json::from_value(metadata_json).map_err(|e| format!("metadata violates the metadata schema: {e}"))?;
+    if let Some(problem) = metadata.problems().into_iter().next() {
+        return Err(format!("metadata violates the metadata schema: {problem}").into());
+    }
+    let data_meta =
+        metadata.content_structure.data.clone().ok_or_else(|| "metadata: no contentStructure.data".to_owned())?;
+
+    // The form: the service of the submission and the schema the metadata names.
+    let (_, schema_uri, form_id) = services(state, d)
+        .into_iter()
+        .find(|(identifier, _, _)| *identifier == sub.service)
+        .ok_or_else(|| "the service of this submission is no longer offered".to_owned())?;
+    if data_meta.submission_schema.schema_uri != schema_uri {
+        return Err(format!(
+            "metadata names the data schema {}, but this service expects {schema_uri}",
+            data_meta.submission_schema.schema_uri
+        )
+        .into());
+    }
+    if data_meta.submission_schema.mime_type != "application/json" {
+        return Err("this destination takes data as application/json".to_owned().into());
+    }
+    let entry = state.catalog.current(&form_id).ok_or_else(|| "the form is no longer served".to_owned())?;
+
+    // Data: decrypt, hash, payload schema, antrag-core.
+    let encrypted_data = request.encrypted_data.as_deref().ok_or_else(|| "encryptedData is missing".to_owned())?;
+    let data_bytes = d.decrypt("data", encrypted_data)?;
+    let hash = Hash::sha512(&data_bytes);
+    if hash.content != data_meta.hash.content {
+        return Err("hash mismatch: the data do not match contentStructure.data.hash".to_owned().into());
+    }
+    let data: Value = serde_json::from_slice(&data_bytes).map_err(|e| format!("data: not JSON ({e})"))?;
+    let payload_schema = antrag_core::payload_schema(entry.form.def());
+    let validator = jsonschema::draft202012::new(&payload_schema)
+        .map_err(|e| Failure::Internal(crate::api::internal(format!("payload schema: {e}"))))?;
+    if let Some(error) = validator.iter_errors(&data).next() {
+        return Err(format!(
+            "data violate the payload schema of the form at {} (rule {})",
+            error.instance_path(),
+            error.schema_path()
+        )
+        .into());
+    }
+
+    // Attachments: exactly the announced ones; decrypt, hash, media type.
+    let mut listed: Vec<&str> =
+        metadata.content_structure.attachments.iter().map(|a| a.attachment_id.as_str()).collect();
+    listed.sort_unstable();
+    let mut announced: Vec<&str> = sub.announced.iter().map(String::as_str).collect();
+    announced.sort_unstable();
+    if listed != announced {
+        return Err("metadata lists other attachments than were announced".to_owned().into());
+    }
+    let mut files: Vec<(Attachment, Vec<u8>)> = Vec::new();
+    for meta in &metadata.content_structure.attachments {
+        let jwe = sub
+            .attachments
+            .get(&meta.attachment_id)
+            .ok_or_else(|| format!("attachment {} missing", meta.attachment_id))?;
+        let bytes = d.decrypt(&format!("attachment {}", meta.attachment_id), jwe)?;
+        if Hash::sha512(&bytes).content != meta.hash.content {
+            return Err(format!(
+                "hash mismatch: attachment {} does not match its hash in the metadata",
+                meta.attachment_id
+            )
+            .into());
+        }
+        if let Some(kind) = infer::get(&bytes) {
+            if kind.mime_type() != meta.mime_type {
+                return Err(format!(
+                    "attachment {} is {}, but the metadata says {}",
+                    meta.attachment_id,
+                    kind.mime_type(),
+                    meta.mime_type
+                )
+                .into());
+            }
+        }
+        let sha512 = Hash::sha512(&bytes).content;
+        files.push((
+            Attachment {
+                id: meta.attachment_id.clone(),
+                form_id: form_id.clone(),
+                field: String::new(),
+                name: meta.filename.clone().unwrap_or_else(|| meta.attachment_id.clone()),
+                media_type: meta.mime_type.clone(),
+                size: bytes.len() as u64,
+                sha512,
+                created_at: crate::api::now_rfc3339(),
+                claimed: false,
+            },
+            bytes,
+        ));
+    }
+    // The files the answers name are exactly these attachments, with their sizes and types.
+    let answers: antrag_core::Answers = data.as_object().cloned().ok_or_else(|| "data: not an object".to_owned())?;
+    let refs = antrag_core::file_refs(&entry.form, &answers);
+    let mut named: Vec<&str> = refs.iter().flat_map(|(_, f)| f.iter().map(|r| r.id.as_str())).collect();
+    named.sort_unstable();
+    let mut carried: Vec<&str> = files.iter().map(|(a, _)| a.id.as_str()).collect();
+    carried.sort_unstable();
+    if named != carried {
+        return Err("the answers name other files than the submission carries".to_owned().into());
+    }
+    for (_, list) in &refs {
+        for r in list {
+            let (file, _) = files.iter().find(|(a, _)| a.id == r.id).expect("matched above");
+            if r.size != file.size || r.media_type != file.media_type {
+                return Err(format!("the answers describe attachment {} differently than the metadata", r.id).into());
+            }
+        }
+    }
+    let date = metadata.additional_reference_info.as_ref().and_then(|r| r.application_date.as_deref());
+    let ctx = Context::on(request_today(date));
+    let report = validate(&entry.form, &answers, &ctx);
+    if let Some(issue) = report.issues.first() {
+        return Err(format!(
+            "the answers are not valid: {} {} ({} problem(s))",
+            issue.path,
+            issue.error.code(),
+            report.issues.len()
+        )
+        .into());
+    }
+
+    // Store: the files, then the application (idempotent per FIT-Connect submission).
+    for (attachment, bytes) in &files {
+        let path = state.store.files_dir().join(&attachment.id);
+        if tokio::fs::metadata(&path).await.is_err() {
+            tokio::fs::write(&path, bytes).await.map_err(|e| Failure::Internal(crate::api::internal(e)))?;
+            state
+                .store
+                .add_attachment(attachment.clone())
+                .await
+                .map_err(|e| Failure::Internal(crate::api::internal(e)))?;
+        }
+    }
+    let def = entry.form.def();
+    let now = time::OffsetDateTime::now_utc();
+    let new = NewSubmission {
+        idempotency_key: format!("fit-connect-{submission}"),
+        request_sha256: hash.content.chars().take(64).collect(),
+        form_id: def.id.clone(),
+        form_version: def.version.clone(),
+        language: def.default_language.clone(),
+        payload: submission_payload(&entry.form, &answers, &ctx),
+        reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
+        year: now.year(),
+        received_at: crate::api::now_rfc3339(),
+        status_token: crate::api::random_token(32),
+        attachment_ids: files.iter().map(|(a, _)| a.id.clone()).collect(),
+        routing: Some(
+            json!({ "fitConnect": { "submissionId": submission, "caseId": sub.case_id, "destinationId": d.id } }),
+        ),
+    };
+    match state.store.submit(new).await.map_err(|e| Failure::Internal(crate::api::internal(e)))? {
+        SubmitOutcome::Created(receipt) | SubmitOutcome::Replayed(receipt) => {
+            tracing::info!(reference = %receipt.reference, "FIT-Connect submission verified and stored");
+            Ok(receipt.reference)
+        }
+        SubmitOutcome::KeyReused => Err("this submission was stored before with other contents".to_owned().into()),
+        SubmitOutcome::AttachmentUnavailable(id) => Err(format!("attachment {id} is not available").into()),
+    }
+}

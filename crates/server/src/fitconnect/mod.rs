@@ -1,0 +1,405 @@
+//! FIT-Connect: the relay a browser sends end-to-end encrypted submissions through, and a
+//! FIT-Connect-compatible test destination.
+//!
+//! The web app encrypts data, metadata and attachments itself (WebCrypto, JWE); this server
+//! never sees them in plain text on the FIT-Connect path. It only holds what must not be in a
+//! browser — the OAuth client credentials of the sender — and relays a fixed set of Submission
+//! API calls, adding the access token:
+//!
+//! | browser calls | relayed to the Submission API |
+//! |---|---|
+//! | `GET /api/v1/fit-connect/destinations/{id}` | `GET /v1/destinations/{id}` |
+//! | `GET /api/v1/fit-connect/destinations/{id}/keys/{kid}` | `GET /v1/destinations/{id}/keys/{kid}` |
+//! | `POST /api/v1/fit-connect/submissions` | `POST /v1/submissions` |
+//! | `PUT /api/v1/fit-connect/submissions/{id}/attachments/{aid}` | `PUT /v1/submissions/{id}/attachments/{aid}` |
+//! | `PUT /api/v1/fit-connect/submissions/{id}` | `PUT /v1/submissions/{id}` |
+//! | `GET /api/v1/fit-connect/submissions/{id}` | `GET /v1/submissions/{id}` |
+//!
+//! Only destinations configured for a form are reachable, and only submissions created
+//! through this relay can be continued: it is no open proxy. Which form goes over FIT-Connect
+//! is configuration (`--fit-connect-form FORM=DESTINATION`); the app asks
+//! `GET /api/v1/forms/{id}/transport`.
+
+pub mod destination;
+pub mod metadata;
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::api::{admit, read_limited};
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The destination id that names the built-in test destination in `--fit-connect-form`.
+pub const TEST: &str = "test";
+
+/// FIT-Connect settings.
+#[derive(Debug, Clone, Default)]
+pub struct FitConnectConfig {
+    /// Form id → destination id (`test` for the built-in test destination).
+    pub forms: BTreeMap<String, String>,
+    /// Base URL of the Submission API (`https://submission-api-testing.fit-connect.fitko.dev/v1`);
+    /// the test destination when absent.
+    pub api: Option<String>,
+    /// OAuth token URL (`https://auth-testing.fit-connect.fitko.dev/token`).
+    pub token_url: Option<String>,
+    /// OAuth client id of the sender.
+    pub client_id: Option<String>,
+    /// OAuth client secret of the sender (never sent to a browser, never logged).
+    pub client_secret: Option<String>,
+    /// Serve the test destination under `/fit-connect-test`.
+    pub test_destination: bool,
+    /// The official metadata JSON Schema, checked by the test destination when given.
+    pub metadata_schema: Option<PathBuf>,
+}
+
+/// Runtime state of the FIT-Connect relay.
+pub struct FitConnect {
+    forms: BTreeMap<String, String>,
+    api: Option<String>,
+    token_url: Option<String>,
+    client_id: String,
+    client_secret: String,
+    http: reqwest::Client,
+    token: tokio::sync::Mutex<Option<(String, Instant)>>,
+    created: Mutex<HashSet<String>>,
+    self_base: OnceLock<String>,
+    /// The test destination, when served.
+    pub destination: Option<destination::TestDestination>,
+}
+
+impl std::fmt::Debug for FitConnect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FitConnect").field("forms", &self.forms).field("api", &self.api).finish_non_exhaustive()
+    }
+}
+
+impl FitConnect {
+    /// Check the configuration against the catalog and set up (the test destination's key
+    /// pair is created once in `data_dir` and kept).
+    pub fn new(
+        config: &FitConnectConfig,
+        catalog: &crate::catalog::Catalog,
+        data_dir: &std::path::Path,
+    ) -> Result<FitConnect, String> {
+        let destination = if config.test_destination {
+            Some(destination::TestDestination::open(data_dir, config.metadata_schema.as_deref())?)
+        } else {
+            None
+        };
+        let mut forms = BTreeMap::new();
+        for (form, dest) in &config.forms {
+            let entry =
+                catalog.current(form).ok_or_else(|| format!("--fit-connect-form: there is no form \"{form}\""))?;
+            let service = &entry.form.def().service;
+            if service.leika_key.is_none() || service.schema_uri.is_none() {
+                return Err(format!(
+                    "--fit-connect-form: form \"{form}\" needs service.leikaKey and service.schemaUri for FIT-Connect"
+                ));
+            }
+            let dest = if dest == TEST {
+                match &destination {
+                    Some(d) => d.id.clone(),
+                    None => return Err("--fit-connect-form …=test needs --fit-connect-test-destination".into()),
+                }
+            } else if metadata::is_uuid(dest) {
+                dest.clone()
+            } else {
+                return Err(format!("--fit-connect-form: destination \"{dest}\" is not a UUID (or \"test\")"));
+            };
+            forms.insert(form.clone(), dest);
+        }
+        if !forms.is_empty() && config.api.is_none() && destination.is_none() {
+            return Err("FIT-Connect forms need --fit-connect-api (or --fit-connect-test-destination)".into());
+        }
+        let (client_id, client_secret) = match (&config.client_id, &config.client_secret, &destination) {
+            (Some(id), Some(secret), _) => (id.clone(), secret.clone()),
+            (None, None, Some(d)) if config.api.is_none() => (d.client_id.clone(), d.client_secret.clone()),
+            (None, None, _) if forms.is_empty() => (String::new(), String::new()),
+            _ => return Err("FIT-Connect needs --fit-connect-client-id and --fit-connect-client-secret".into()),
+        };
+        if config.api.is_some() && config.token_url.is_none() {
+            return Err("--fit-connect-api needs --fit-connect-token-url".into());
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(120))
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(FitConnect {
+            forms,
+            api: config.api.clone().map(|a| a.trim_end_matches('/').to_owned()),
+            token_url: config.token_url.clone(),
+            client_id,
+            client_secret,
+            http,
+            token: tokio::sync::Mutex::new(None),
+            created: Mutex::new(HashSet::new()),
+            self_base: OnceLock::new(),
+            destination,
+        })
+    }
+
+    /// Tell the relay where this server listens (the test destination is reached over HTTP
+    /// like any Submission API).
+    pub fn listening_on(&self, addr: SocketAddr) {
+        let _ = self.self_base.set(format!("http://{addr}"));
+    }
+
+    fn api_base(&self) -> Option<String> {
+        self.api.clone().or_else(|| self.self_base.get().map(|b| format!("{b}/fit-connect-test/v1")))
+    }
+
+    fn token_endpoint(&self) -> Option<String> {
+        self.token_url.clone().or_else(|| self.self_base.get().map(|b| format!("{b}/fit-connect-test/token")))
+    }
+
+    /// The destination of a form that goes over FIT-Connect.
+    pub fn destination_of(&self, form: &str) -> Option<&str> {
+        self.forms.get(form).map(String::as_str)
+    }
+
+    fn allowed_destination(&self, id: &str) -> bool {
+        self.forms.values().any(|d| d == id)
+    }
+
+    /// An access token (client credentials), cached until shortly before it expires.
+    async fn access_token(&self, refresh: bool) -> Result<String, Problem> {
+        let mut cached = self.token.lock().await;
+        if !refresh {
+            if let Some((token, until)) = cached.as_ref() {
+                if Instant::now() < *until {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let url = self.token_endpoint().ok_or_else(|| relay_problem("no token URL configured"))?;
+        let response = self
+            .http
+            .post(&url)
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", self.client_id.as_str()),
+                ("client_secret", self.client_secret.as_str()),
+            ])
+            .send()
+            .await
+            .map_err(|e| relay_problem(format!("token endpoint not reachable: {}", without_url(e))))?;
+        if !response.status().is_success() {
+            return Err(relay_problem(format!("token endpoint answered {}", response.status())));
+        }
+        let body: Value = response.json().await.map_err(|_| relay_problem("token endpoint answered no JSON"))?;
+        let token = body["access_token"].as_str().ok_or_else(|| relay_problem("no access_token in the answer"))?;
+        let lifetime = body["expires_in"].as_u64().unwrap_or(300).saturating_sub(60).max(10);
+        *cached = Some((token.to_owned(), Instant::now() + Duration::from_secs(lifetime)));
+        Ok(token.to_owned())
+    }
+
+    /// Forward one call to the Submission API with the access token; a rejected token is
+    /// renewed once.
+    async fn forward(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: bytes::Bytes,
+    ) -> Result<Response, Problem> {
+        let base = self.api_base().ok_or_else(|| relay_problem("no Submission API configured"))?;
+        let url = format!("{base}{path}");
+        let mut refresh = false;
+        loop {
+            let token = self.access_token(refresh).await?;
+            let mut request = self.http.request(method.clone(), &url).bearer_auth(&token);
+            if let Some(ct) = content_type {
+                request = request.header(header::CONTENT_TYPE, ct);
+            }
+            let response = request
+                .body(body.clone())
+                .send()
+                .await
+                .map_err(|e| relay_problem(format!("Submission API not reachable: {}", without_url(e))))?;
+            if response.status() == StatusCode::UNAUTHORIZED && !refresh {
+                refresh = true;
+                continue;
+            }
+            let status = response.status();
+            let ct = response.headers().get(header::CONTENT_TYPE).cloned();
+            let bytes = response.bytes().await.map_err(|_| relay_problem("the Submission API's answer broke off"))?;
+            let mut out = (status, bytes).into_response();
+            if let Some(ct) = ct {
+                out.headers_mut().insert(header::CONTENT_TYPE, ct);
+            }
+            out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            return Ok(out);
+        }
+    }
+}
+
+fn relay_problem(detail: impl Into<String>) -> Problem {
+    Problem::new(StatusCode::BAD_GATEWAY, "fit-connect-unavailable", "FIT-Connect is not reachable", detail)
+}
+
+/// reqwest errors name the URL; keep credentials and ids of the query out of messages.
+fn without_url(error: reqwest::Error) -> String {
+    let text = error.without_url().to_string();
+    text.chars().take(200).collect()
+}
+
+/// The relay routes under `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/forms/{id}/transport", get(transport))
+        .route("/fit-connect/destinations/{destination}", get(get_destination))
+        .route("/fit-connect/destinations/{destination}/keys/{kid}", get(get_key))
+        .route("/fit-connect/submissions", post(create_submission))
+        .route("/fit-connect/submissions/{submission}", put(submit).get(get_submission))
+        .route(
+            "/fit-connect/submissions/{submission}/attachments/{attachment}",
+            put(upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+}
+
+/// `GET /api/v1/forms/{id}/transport`: how the app sends this form.
+async fn transport(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
+    let entry = state.catalog.current(&id).ok_or_else(|| Problem::not_found(format!("there is no form \"{id}\"")))?;
+    let body = match state.fit.destination_of(&id) {
+        Some(destination) => {
+            let def = entry.form.def();
+            json!({
+                "kind": "fit-connect",
+                "destinationId": destination,
+                "relay": "/api/v1/fit-connect",
+                "serviceType": {
+                    "name": def.title.resolve(&def.default_language, &def.default_language),
+                    "identifier": format!("urn:de:fim:leika:leistung:{}", def.service.leika_key.as_deref().unwrap_or_default()),
+                },
+                "schemaUri": def.service.schema_uri,
+            })
+        }
+        None => json!({ "kind": "contract" }),
+    };
+    let mut response = Json(body).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    Ok(response)
+}
+
+fn forbidden_destination() -> Problem {
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        "fit-connect-destination",
+        "Destination not allowed",
+        "this server relays only to the destinations configured for its forms",
+    )
+}
+
+fn unknown_submission() -> Problem {
+    Problem::not_found("no submission with this id was created through this server")
+}
+
+async fn get_destination(State(state): State<AppState>, Path(destination): Path<String>) -> Result<Response, Problem> {
+    if !state.fit.allowed_destination(&destination) {
+        return Err(forbidden_destination());
+    }
+    state.fit.forward(Method::GET, &format!("/destinations/{destination}"), None, bytes::Bytes::new()).await
+}
+
+async fn get_key(
+    State(state): State<AppState>,
+    Path((destination, kid)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    if !state.fit.allowed_destination(&destination) {
+        return Err(forbidden_destination());
+    }
+    let kid: String = kid.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
+    state.fit.forward(Method::GET, &format!("/destinations/{destination}/keys/{kid}"), None, bytes::Bytes::new()).await
+}
+
+async fn create_submission(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    admit(&state, peer, &headers)?;
+    let body = read_limited(body, 64 * 1024).await?;
+    let request: Value = serde_json::from_slice(&body).map_err(|_| Problem::bad_request("the body is not JSON"))?;
+    let destination = request["destinationId"].as_str().unwrap_or_default();
+    if !state.fit.allowed_destination(destination) {
+        return Err(forbidden_destination());
+    }
+    let response = state.fit.forward(Method::POST, "/submissions", Some("application/json"), body).await?;
+    if response.status().is_success() {
+        // Remember the id so that only submissions started here can be continued here.
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, 1024 * 1024).await.map_err(|_| relay_problem("answer broke off"))?;
+        if let Some(id) =
+            serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v["submissionId"].as_str().map(str::to_owned))
+        {
+            state.fit.created.lock().expect("lock").insert(id);
+        }
+        return Ok(Response::from_parts(parts, Body::from(bytes)));
+    }
+    Ok(response)
+}
+
+fn known(state: &AppState, submission: &str) -> Result<(), Problem> {
+    if state.fit.created.lock().expect("lock").contains(submission) {
+        Ok(())
+    } else {
+        Err(unknown_submission())
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path((submission, attachment)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response, Problem> {
+    admit(&state, peer, &headers)?;
+    known(&state, &submission)?;
+    if !metadata::is_uuid(&attachment) {
+        return Err(Problem::bad_request("the attachment id must be a UUID"));
+    }
+    // A JWE is the file in base64url plus about 1 KB.
+    let limit = state.config.max_upload_bytes / 3 * 4 + 4096;
+    let body = read_limited(body, limit).await?;
+    state
+        .fit
+        .forward(
+            Method::PUT,
+            &format!("/submissions/{submission}/attachments/{attachment}"),
+            Some("application/jose"),
+            body,
+        )
+        .await
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(submission): Path<String>,
+    body: Body,
+) -> Result<Response, Problem> {
+    admit(&state, peer, &headers)?;
+    known(&state, &submission)?;
+    let body = read_limited(body, state.config.max_body_bytes as u64 * 2).await?;
+    state.fit.forward(Method::PUT, &format!("/submissions/{submission}"), Some("application/json"), body).await
+}
+
+async fn get_submission(State(state): State<AppState>, Path(submission): Path<String>) -> Result<Response, Problem> {
+    known(&state, &submission)?;
+    state.fit.forward(Method::GET, &format!("/submissions/{submission}"), None, bytes::Bytes::new()).await
+}

@@ -1,0 +1,373 @@
+//! The FIT-Connect relay and test destination against the real server process, with a sender
+//! written here (josekit, like any other FIT-Connect SDK would): a correct submission is
+//! decrypted, verified and filed; tampered ciphertext, a hash mismatch, metadata that violates
+//! the schema, data that violate the payload schema and foreign destinations are refused with
+//! a message that says what is wrong.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use josekit::jwe::{JweHeader, RSA_OAEP_256};
+use josekit::jwk::Jwk;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha512};
+
+const TOKEN: &str = "fit-connect-test-token";
+const FORM: &str = "sondernutzung";
+
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn official_schema() -> Option<PathBuf> {
+    let path = root().join("../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json");
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("NOTE: {} absent; the official metadata schema is not checked", path.display());
+        None
+    }
+}
+
+async fn start() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_antrag-server"));
+    command
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .arg("--forms-dir")
+        .arg(root().join("forms"))
+        .arg("--forms-dir")
+        .arg(root().join("tests/e2e/forms"))
+        .arg("--codelists-dir")
+        .arg(root().join("codelists"))
+        .args(["--inbox-token", TOKEN, "--fit-connect-test-destination", "--fit-connect-form", "sondernutzung=test"]);
+    if let Some(schema) = official_schema() {
+        command.arg("--fit-connect-metadata-schema").arg(schema);
+    }
+    let mut child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("server starts");
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
+            return Server { child, base, _dir: dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not come up");
+}
+
+fn sha512(bytes: &[u8]) -> String {
+    Sha512::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn uuid() -> String {
+    antrag_server::fitconnect::metadata::uuid_v4()
+}
+
+/// What a sender does, with hooks to break it.
+struct Sender {
+    base: String,
+    http: reqwest::Client,
+    destination: String,
+    kid: String,
+    jwk: Jwk,
+}
+
+impl Sender {
+    async fn new(server: &Server) -> Sender {
+        let http = reqwest::Client::new();
+        let transport: Value =
+            http.get(format!("{}/forms/{FORM}/transport", server.base)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(transport["kind"], "fit-connect");
+        let destination = transport["destinationId"].as_str().unwrap().to_owned();
+        let info: Value = http
+            .get(format!("{}/fit-connect/destinations/{destination}", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(info["status"], "active");
+        let kid = info["encryptionKid"].as_str().unwrap().to_owned();
+        let key: Value = http
+            .get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(key["key_ops"], json!(["wrapKey"]));
+        assert_eq!(key["alg"], "RSA-OAEP-256");
+        assert!(key.get("d").is_none(), "the private key never leaves the destination");
+        // josekit's encrypter wants `encrypt` in key_ops where WebCrypto and FIT-Connect say
+        // `wrapKey`; the sender here only needs the public parts.
+        let mut public = key.as_object().unwrap().clone();
+        public.remove("key_ops");
+        let jwk = Jwk::from_map(public).unwrap();
+        Sender { base: server.base.clone(), http, destination, kid, jwk }
+    }
+
+    fn encrypt(&self, plain: &[u8], cty: &str) -> String {
+        let mut header = JweHeader::new();
+        header.set_content_encryption("A256GCM");
+        header.set_key_id(&self.kid);
+        header.set_content_type(cty);
+        let encrypter = RSA_OAEP_256.encrypter_from_jwk(&self.jwk).unwrap();
+        josekit::jwe::serialize_compact(plain, &header, &encrypter).unwrap()
+    }
+
+    async fn create(&self, attachments: &[String]) -> String {
+        let response = self
+            .http
+            .post(format!("{}/fit-connect/submissions", self.base))
+            .json(&json!({
+                "destinationId": self.destination,
+                "announcedAttachments": attachments,
+                "serviceType": { "name": "Test", "identifier": "urn:de:fim:leika:leistung:99108009000000" },
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.unwrap();
+        body["submissionId"].as_str().unwrap().to_owned()
+    }
+
+    async fn upload(&self, submission: &str, attachment: &str, jwe: String) -> u16 {
+        self.http
+            .put(format!("{}/fit-connect/submissions/{submission}/attachments/{attachment}", self.base))
+            .header("content-type", "application/jose")
+            .body(jwe)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    async fn submit(&self, submission: &str, metadata: String, data: String) -> (u16, Value) {
+        let response = self
+            .http
+            .put(format!("{}/fit-connect/submissions/{submission}", self.base))
+            .json(&json!({ "encryptedMetadata": metadata, "encryptedData": data }))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+struct Case {
+    ids: [String; 2],
+    files: [Vec<u8>; 2],
+    data: Vec<u8>,
+    metadata: Value,
+}
+
+fn case() -> Case {
+    let ids = [uuid(), uuid()];
+    let pdf = b"%PDF-1.7\n% test\n%%EOF\n".to_vec();
+    let png = [&[0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a][..], &[1u8; 64][..]].concat();
+    let data = json!({ "anzeige": {
+        "name": "Zeynep Kaya-Müller", "email": "zeynep@example.de", "beginn": "2031-06-02",
+        "lageplan": [{ "id": ids[0], "name": "lageplan.pdf", "size": pdf.len(), "mediaType": "application/pdf" }],
+        "fotos": [{ "id": ids[1], "name": "flaeche.png", "size": png.len(), "mediaType": "image/png" }],
+    }})
+    .to_string()
+    .into_bytes();
+    let metadata = json!({
+        "contentStructure": {
+            "data": {
+                "hash": { "type": "sha512", "content": sha512(&data) },
+                "submissionSchema": { "schemaUri": "https://schema.antrag.dev/forms/sondernutzung/1.0.0/payload.schema.json", "mimeType": "application/json" },
+            },
+            "attachments": [
+                { "attachmentId": ids[0], "hash": { "type": "sha512", "content": sha512(&pdf) }, "mimeType": "application/pdf", "filename": "lageplan.pdf", "purpose": "attachment" },
+                { "attachmentId": ids[1], "hash": { "type": "sha512", "content": sha512(&png) }, "mimeType": "image/png", "filename": "flaeche.png", "purpose": "attachment" },
+            ],
+        },
+        "replyChannel": { "eMail": { "address": "zeynep@example.de" } },
+        "additionalReferenceInfo": { "applicationDate": "2026-11-28" },
+    });
+    Case { ids, files: [pdf, png], data, metadata }
+}
+
+/// Create, upload both files, submit; `tamper` may change the JWEs on the way.
+async fn run(sender: &Sender, c: &Case, tamper: impl Fn(&str, String) -> String) -> (u16, Value) {
+    let sid = sender.create(&c.ids).await;
+    for (id, bytes) in c.ids.iter().zip(&c.files) {
+        let jwe = tamper("attachment", sender.encrypt(bytes, "application/octet-stream"));
+        assert_eq!(sender.upload(&sid, id, jwe).await, 204);
+    }
+    let metadata = tamper("metadata", sender.encrypt(c.metadata.to_string().as_bytes(), "application/json"));
+    let data = tamper("data", sender.encrypt(&c.data, "application/json"));
+    sender.submit(&sid, metadata, data).await
+}
+
+#[tokio::test]
+async fn a_correct_submission_is_decrypted_verified_and_filed() {
+    let server = start().await;
+    let sender = Sender::new(&server).await;
+    let c = case();
+    let (status, body) = run(&sender, &c, |_, jwe| jwe).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["status"], "submitted");
+    let reference = body["reference"].as_str().unwrap();
+    assert!(reference.starts_with("SNU-"), "{reference}");
+    let stored: Value = sender
+        .http
+        .get(format!("{}/inbox/submissions/{reference}", server.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored["payload"]["anzeige"]["name"], "Zeynep Kaya-Müller");
+    assert_eq!(stored["attachments"].as_array().unwrap().len(), 2);
+    let file = sender
+        .http
+        .get(format!("{}/inbox/attachments/{}", server.base, c.ids[0]))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(file.as_ref(), c.files[0].as_slice());
+}
+
+async fn refused(tamper: impl Fn(&str, String) -> String, change: impl Fn(&mut Case), expected: &str) {
+    let server = start().await;
+    let sender = Sender::new(&server).await;
+    let mut c = case();
+    change(&mut c);
+    let (status, body) = run(&sender, &c, tamper).await;
+    assert_eq!(status, 422, "{body}");
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains(expected), "expected \"{expected}\" in: {detail}");
+    assert!(!detail.contains("Zeynep"), "no personal data in the message: {detail}");
+    // Nothing was filed.
+    let list: Value = sender
+        .http
+        .get(format!("{}/inbox/submissions", server.base))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0);
+}
+
+#[tokio::test]
+async fn tampered_ciphertext_is_refused() {
+    let flip = |what: &str, jwe: String| {
+        if what != "attachment" {
+            return jwe;
+        }
+        let mut parts: Vec<String> = jwe.split('.').map(str::to_owned).collect();
+        let first = if parts[3].starts_with('A') { "B" } else { "A" };
+        parts[3] = format!("{first}{}", &parts[3][1..]);
+        parts.join(".")
+    };
+    refused(flip, |_| {}, "decryption failed").await;
+}
+
+#[tokio::test]
+async fn a_hash_mismatch_is_refused() {
+    refused(
+        |_, jwe| jwe,
+        |c| c.metadata["contentStructure"]["attachments"][1]["hash"]["content"] = json!(sha512(b"something else")),
+        "hash mismatch",
+    )
+    .await;
+    refused(|_, jwe| jwe, |c| c.data = br#"{"anzeige":{}}"#.to_vec(), "hash mismatch").await;
+}
+
+#[tokio::test]
+async fn metadata_that_violates_the_schema_is_refused() {
+    refused(
+        |_, jwe| jwe,
+        |c| c.metadata["contentStructure"]["data"]["hash"]["type"] = json!("md5"),
+        "metadata violates the metadata schema",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn data_that_violate_the_payload_schema_are_refused() {
+    refused(
+        |_, jwe| jwe,
+        |c| {
+            let mut data: Value = serde_json::from_slice(&c.data).unwrap();
+            data["anzeige"]["beginn"] = json!(20270115);
+            c.data = data.to_string().into_bytes();
+            c.metadata["contentStructure"]["data"]["hash"]["content"] = json!(sha512(&c.data));
+        },
+        "data violate the payload schema",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_relay_is_no_open_proxy_and_plain_submissions_are_refused() {
+    let server = start().await;
+    let http = reqwest::Client::new();
+    let other = uuid();
+    let r = http.get(format!("{}/fit-connect/destinations/{other}", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http
+        .post(format!("{}/fit-connect/submissions", server.base))
+        .json(&json!({ "destinationId": other, "announcedAttachments": [], "serviceType": { "identifier": "urn:de:fim:leika:leistung:1" } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http
+        .put(format!("{}/fit-connect/submissions/{}", server.base, uuid()))
+        .json(&json!({ "encryptedMetadata": "x" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // The open contract takes no plain text for a FIT-Connect form.
+    let r = http
+        .post(format!("{}/submissions", server.base))
+        .header("idempotency-key", uuid())
+        .json(&json!({ "formId": FORM, "formVersion": "1.0.0", "language": "de", "data": {}, "clientDate": "2026-11-28" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["type"].as_str().unwrap().ends_with("fit-connect-only"), "{body}");
+    // The test destination itself wants a token.
+    let origin = server.base.trim_end_matches("/api/v1");
+    let r = http.get(format!("{origin}/fit-connect-test/v1/destinations/{other}")).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+}
