@@ -14,7 +14,7 @@ DATA_DIR ?= ./data
 METADATA_SCHEMA := ../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json
 FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=test $(if $(wildcard $(METADATA_SCHEMA)),--fit-connect-metadata-schema $(METADATA_SCHEMA))
 
-.PHONY: run test build bootstrap fetch web server lint test-native test-wasm test-e2e clean
+.PHONY: run test bench build bootstrap fetch web server lint test-native test-wasm test-e2e clean
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
@@ -23,6 +23,13 @@ run: build
 ## Run every test: formatting, lints, native, wasm in headless Chromium, end-to-end in headless Chromium
 test: bootstrap fetch lint web test-native test-wasm test-e2e
 	@echo "make test: all checks passed"
+
+## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline) and
+## the core's criterion benchmarks; results in target/bench/results.{md,json}
+bench: bootstrap fetch web server
+	node bench/run.mjs
+	cargo bench -p antrag-core --locked -- --noplot
+	cargo bench -p antrag-fim --locked -- --noplot
 
 bootstrap:
 	@scripts/bootstrap.sh

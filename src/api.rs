@@ -160,10 +160,40 @@ pub async fn catalog(config: ClientConfig) -> Result<Vec<Summary>, ApiError> {
     response.json::<Catalog>().await.map(|c| c.forms).map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
+/// The response boot.js requested for form `id` before the app started (`definition` or
+/// `transport`), taken once; only for the standalone app on its own API.
+async fn prefetched(config: &ClientConfig, id: &str, which: &str) -> Option<Response> {
+    use wasm_bindgen::JsCast;
+    if config.api != BASE {
+        return None;
+    }
+    let window = web_sys::window()?;
+    let prefetch = js_sys::Reflect::get(&window, &"__antragPrefetch".into()).ok().filter(|v| v.is_object())?;
+    if js_sys::Reflect::get(&prefetch, &"id".into()).ok()?.as_string()? != id {
+        return None;
+    }
+    let promise = js_sys::Reflect::get(&prefetch, &which.into()).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    let _ = js_sys::Reflect::delete_property(prefetch.unchecked_ref::<js_sys::Object>(), &which.into());
+    let response = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let raw: web_sys::Response = response.dyn_into().ok()?;
+    Some(Response::from(raw))
+}
+
+async fn checked(response: Response) -> Result<Response, ApiError> {
+    if response.ok() || response.status() == 304 {
+        return Ok(response);
+    }
+    let status = response.status();
+    let detail = response.json::<Value>().await.ok().and_then(|v| v["detail"].as_str().map(str::to_owned));
+    Err(ApiError::Status { status, detail })
+}
+
 /// The current definition of a form, as JSON text (parsed and linted by the caller).
 pub async fn definition(config: &ClientConfig, id: &str) -> Result<String, ApiError> {
-    let url = format!("{}/forms/{}", config.api, encode(id));
-    let response = send(Request::get(&url).build()).await?;
+    let response = match prefetched(config, id, "definition").await {
+        Some(response) => checked(response).await?,
+        None => send(Request::get(&format!("{}/forms/{}", config.api, encode(id))).build()).await?,
+    };
     response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
@@ -182,7 +212,11 @@ pub fn parse_definition(json: &str) -> Result<antrag_core::Form, String> {
 /// endpoint (404) takes the open contract.
 pub async fn transport(config: &ClientConfig, id: &str) -> Result<crate::fit::Transport, ApiError> {
     let url = format!("{}/forms/{}/transport", config.api, encode(id));
-    match send(Request::get(&url).build()).await {
+    let answer = match prefetched(config, id, "transport").await {
+        Some(response) => checked(response).await,
+        None => send(Request::get(&url).build()).await,
+    };
+    match answer {
         Ok(response) => response.json().await.map_err(|e| ApiError::Malformed(e.to_string())),
         Err(ApiError::Status { status: 404, .. }) => Ok(crate::fit::Transport::Contract),
         Err(e) => Err(e),

@@ -63,6 +63,18 @@ pub enum SendState {
     Failed(SubmitError),
 }
 
+/// The error shown at a path: the browser's own once flagged, else the server's.
+fn shown(
+    errors: &Errors,
+    flagged: &HashSet<String>,
+    server: &[Issue],
+    path: &FieldPath,
+    key: &str,
+) -> Option<ErrorCode> {
+    let own = if flagged.contains(key) { errors.at(key).cloned() } else { None };
+    own.or_else(|| server.iter().find(|i| &i.path == path).map(|i| i.error.clone()))
+}
+
 /// The current report, indexed by path.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Errors {
@@ -146,6 +158,28 @@ pub struct FormState {
     pub transport: StoredValue<crate::fit::Transport>,
     /// A FIT-Connect submission in progress (a retry continues it).
     pub fit_session: StoredValue<crate::fit_send::Session>,
+    /// Per-path signals that components read (see `fine`).
+    fine: StoredValue<crate::fine::Fine>,
+    /// The owner the per-path signals live under.
+    owner: StoredValue<Owner>,
+    /// What the page shows of the whole-form verdict (steps, summary), after the latest refresh.
+    shown_view: RwSignal<ShownView>,
+    /// A refresh after the next frame is scheduled.
+    refresh_pending: StoredValue<bool>,
+    /// The next answer change comes from typing: refresh after the next frame.
+    defer_refresh: StoredValue<bool>,
+    /// Typed answers are not yet reflected in the rest of the form (`data-settling` on the
+    /// form, for tests and embedders that must wait for dependent questions).
+    pub settling: RwSignal<bool>,
+}
+
+/// The whole-form verdict as the page shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ShownView {
+    /// Indices of the visible steps.
+    pub visible_steps: Vec<usize>,
+    /// The errors the summary lists.
+    pub summary: Vec<Issue>,
 }
 
 impl FormState {
@@ -165,14 +199,17 @@ impl FormState {
             let form = form.get_value();
             answers.with(|a| antrag_core::visibility(&form, a, &ctx))
         });
-        FormState {
+        let fine = StoredValue::new(crate::fine::Fine::default());
+        let flagged = RwSignal::new(HashSet::<String>::new());
+        let server_issues = RwSignal::new(Vec::<Issue>::new());
+        let state = FormState {
             form,
             lang,
             answers,
             errors,
             visibility,
-            flagged: RwSignal::new(HashSet::new()),
-            server_issues: RwSignal::new(Vec::new()),
+            flagged,
+            server_issues,
             screen: RwSignal::new(Screen::Step(0)),
             back_to_review: RwSignal::new(false),
             summary_focus: RwSignal::new(0),
@@ -193,12 +230,159 @@ impl FormState {
             today,
             transport: StoredValue::new(crate::fit::Transport::Contract),
             fit_session: StoredValue::new(crate::fit_send::Session::default()),
+            fine,
+            owner: StoredValue::new(Owner::current().unwrap_or_default()),
+            shown_view: RwSignal::new(ShownView {
+                visible_steps: visibility.with_untracked(Visibility::visible_steps),
+                summary: Vec::new(),
+            }),
+            refresh_pending: StoredValue::new(false),
+            defer_refresh: StoredValue::new(false),
+            settling: RwSignal::new(false),
+        };
+        // Flags, server issues, the screen: the per-path signals follow at once.
+        Effect::new(move |_| {
+            state.flagged.track();
+            state.server_issues.track();
+            state.screen.track();
+            state.refresh();
+        });
+        // Answers: a choice refreshes everything at once. Typing updates the edited field itself
+        // at once (`set_typed`); everything else (other fields' visibility, required marks and
+        // errors, the summary, the steps) follows after the next frame, once per burst of
+        // keystrokes — so a keystroke costs one field.
+        Effect::new(move |first: Option<()>| {
+            state.answers.track();
+            if first.is_none() {
+                return;
+            }
+            if !state.defer_refresh.get_value() {
+                state.refresh();
+                return;
+            }
+            state.defer_refresh.set_value(false);
+            if !state.refresh_pending.get_value() {
+                state.refresh_pending.set_value(true);
+                state.settling.set(true);
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            state.refresh_pending.set_value(false);
+                            state.refresh();
+                            state.settling.try_set(false);
+                        },
+                        std::time::Duration::ZERO,
+                    )
+                });
+            }
+        });
+        state
+    }
+
+    /// Compare antrag-core's verdicts (one `validate`, one `visibility`) with the per-path
+    /// signals and the shown summary, and set what changed.
+    fn refresh(&self) {
+        let (form, ctx) = (self.form.get_value(), Context::on(self.today));
+        let (fine, answers) = (self.fine, self.answers);
+        let values = answers.with_untracked(|a| {
+            fine.with_value(|f| f.values.diff(|path, _| antrag_core::answers::get(a, path).cloned()))
+        });
+        let required = answers.with_untracked(|a| {
+            fine.with_value(|f| f.required.diff(|path, _| antrag_core::is_required(&form, a, &ctx, path)))
+        });
+        let errors = self.errors.with_untracked(|e| {
+            self.flagged.with_untracked(|flags| {
+                self.server_issues.with_untracked(|server| {
+                    fine.with_value(|f| f.errors.diff(|path, key| shown(e, flags, server, path, key)))
+                })
+            })
+        });
+        let visible =
+            self.visibility.with_untracked(|v| fine.with_value(|f| f.visible.diff(|path, _| v.is_visible(path))));
+        crate::fine::apply(values);
+        crate::fine::apply(required);
+        crate::fine::apply(errors);
+        crate::fine::apply(visible);
+        let view = ShownView {
+            visible_steps: self.visibility.with_untracked(Visibility::visible_steps),
+            summary: untrack(|| self.summary_issues()),
+        };
+        if self.shown_view.with_untracked(|v| v != &view) {
+            self.shown_view.set(view);
         }
+    }
+
+    /// The steps shown, as the page shows them (after the latest refresh).
+    pub fn shown_steps(&self) -> Vec<usize> {
+        self.shown_view.with(|v| v.visible_steps.clone())
+    }
+
+    /// The errors the summary lists, as the page shows them (after the latest refresh).
+    pub fn shown_summary(&self) -> Vec<Issue> {
+        self.shown_view.with(|v| v.summary.clone())
+    }
+
+    /// The answer at `path`, as a signal of its own.
+    pub fn value_signal(&self, path: &FieldPath) -> RwSignal<Option<Value>> {
+        let owner = self.owner.get_value();
+        let answers = self.answers;
+        self.fine
+            .try_update_value(|f| {
+                f.values.get_or_make(&owner, path, || {
+                    answers.with_untracked(|a| antrag_core::answers::get(a, path).cloned())
+                })
+            })
+            .unwrap_or_else(|| RwSignal::new(None))
+    }
+
+    /// Whether `path` must be answered now, as a signal of its own.
+    pub fn required_signal(&self, path: &FieldPath) -> RwSignal<bool> {
+        let (owner, answers, form, ctx) = (self.owner.get_value(), self.answers, self.form, Context::on(self.today));
+        self.fine
+            .try_update_value(|f| {
+                f.required.get_or_make(&owner, path, || {
+                    let form = form.get_value();
+                    answers.with_untracked(|a| antrag_core::is_required(&form, a, &ctx, path))
+                })
+            })
+            .unwrap_or_else(|| RwSignal::new(false))
+    }
+
+    /// The error shown at `path`, as a signal of its own.
+    pub fn error_signal(&self, path: &FieldPath) -> RwSignal<Option<ErrorCode>> {
+        let (owner, errors, flagged, server) = (self.owner.get_value(), self.errors, self.flagged, self.server_issues);
+        self.fine
+            .try_update_value(|f| {
+                f.errors.get_or_make(&owner, path, || {
+                    let key = path.to_string();
+                    errors.with_untracked(|e| {
+                        flagged.with_untracked(|fl| server.with_untracked(|s| shown(e, fl, s, path, &key)))
+                    })
+                })
+            })
+            .unwrap_or_else(|| RwSignal::new(None))
+    }
+
+    /// Whether the node at `path` is shown, as a signal of its own.
+    pub fn visible_signal(&self, path: &FieldPath) -> RwSignal<bool> {
+        let (owner, visibility) = (self.owner.get_value(), self.visibility);
+        self.fine
+            .try_update_value(|f| {
+                f.visible.get_or_make(&owner, path, || visibility.with_untracked(|v| v.is_visible(path)))
+            })
+            .unwrap_or_else(|| RwSignal::new(true))
     }
 
     /// The DOM id of a path.
     pub fn dom_id(&self, path: &FieldPath) -> String {
         format!("{}{}", self.id_prefix.get_value(), path.dom_id())
+    }
+
+    /// Set an answer as it is typed: the field itself updates at once, the rest of the form
+    /// after the next frame.
+    pub fn set_typed(&self, path: &FieldPath, value: Value) {
+        self.defer_refresh.set_value(true);
+        self.set(path, value);
     }
 
     /// Set (or with `Null`, clear) an answer. A server issue on that field is withdrawn: the
@@ -207,6 +391,26 @@ impl FormState {
         self.answers.update(|a| antrag_core::answers::set(a, path, value));
         if self.server_issues.with_untracked(|s| s.iter().any(|i| &i.path == path)) {
             self.server_issues.update(|s| s.retain(|i| &i.path != path));
+        }
+        // The edited field at once: its answer and, once flagged, its own error.
+        let key = path.to_string();
+        let (value_slot, error_slot) = self.fine.with_value(|f| (f.values.find(&key), f.errors.find(&key)));
+        if let Some(slot) = value_slot {
+            let now = self.answers.with_untracked(|a| antrag_core::answers::get(a, path).cloned());
+            if slot.try_with_untracked(|v| v != &now).unwrap_or(false) {
+                slot.try_set(now);
+            }
+        }
+        if let Some(slot) = error_slot {
+            let shown = if self.flagged.with_untracked(|f| f.contains(&key)) {
+                let form = self.form.get_value();
+                self.answers.with_untracked(|a| antrag_core::field_error(&form, a, &Context::on(self.today), path))
+            } else {
+                None
+            };
+            if slot.try_with_untracked(|e| e != &shown).unwrap_or(false) {
+                slot.try_set(shown);
+            }
         }
     }
 

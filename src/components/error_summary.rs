@@ -13,7 +13,7 @@ use crate::state::FormState;
 /// The summary, when there are flagged errors on the screen.
 #[component]
 pub fn ErrorSummary(state: FormState) -> impl IntoView {
-    let issues = Memo::new(move |_| state.summary_issues());
+    let issues = Memo::new(move |_| state.shown_summary());
     let summary_id = state.dom_id(&FieldPath::root().key("summary"));
     // Take focus when "next"/"send" finds problems — on a change of the counter only, not when
     // a summary appears on a newly shown step.
@@ -35,7 +35,12 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
             <div class="antrag-error-summary" id=summary_id.clone() tabindex="-1" aria-labelledby=format!("{summary_id}-title")>
                 <h2 class="antrag-error-summary__title" id=format!("{summary_id}-title")>{move || t(&state.lang.get(), "summary.title")}</h2>
                 <ul class="antrag-error-summary__list">
-                    {move || issues.get().into_iter().map(|issue| view! { <SummaryItem state=state issue=issue /> }).collect::<Vec<_>>()}
+                    // Keyed: a keystroke that changes one error re-renders one item, not hundreds.
+                    <For
+                        each=move || issues.get()
+                        key=|issue| format!("{}|{:?}", issue.path, issue.error)
+                        children=move |issue| view! { <SummaryItem state=state issue=issue /> }
+                    />
                 </ul>
             </div>
         </Show>

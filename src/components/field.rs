@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use antrag_core::definition::Field;
-use antrag_core::{Context, ErrorCode, FieldPath, WidgetKind};
+use antrag_core::{ErrorCode, FieldPath, WidgetKind};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -39,32 +39,21 @@ pub struct FieldCtx {
     /// The widget chosen by the core.
     pub widget: WidgetKind,
     /// The answer.
-    pub value: Memo<Option<Value>>,
+    pub value: RwSignal<Option<Value>>,
     /// The error shown (flagged and present).
-    pub error: Memo<Option<ErrorCode>>,
+    pub error: RwSignal<Option<ErrorCode>>,
     /// Whether an answer is needed now.
-    pub required: Memo<bool>,
+    pub required: RwSignal<bool>,
 }
 
 impl FieldCtx {
-    /// Build the context (creates the field's memos).
+    /// Build the context (the field's own signals, fed by the state after every change).
     pub fn new(state: FormState, field: Arc<Field>, path: FieldPath) -> Self {
         let widget = antrag_core::select_widget(&field);
         let id = state.dom_id(&path);
-        let key = path.to_string();
-        let value = {
-            let path = path.clone();
-            Memo::new(move |_| state.value(&path))
-        };
-        let error = Memo::new(move |_| state.shown_error(&key));
-        let required = {
-            let path = path.clone();
-            let ctx = Context::on(state.today);
-            Memo::new(move |_| {
-                let form = state.form.get_value();
-                state.answers.with(|a| antrag_core::is_required(&form, a, &ctx, &path))
-            })
-        };
+        let value = state.value_signal(&path);
+        let error = state.error_signal(&path);
+        let required = state.required_signal(&path);
         FieldCtx { state, field, path, id, widget, value, error, required }
     }
 
@@ -103,9 +92,10 @@ impl FieldCtx {
         self.state.set(&self.path, value);
     }
 
-    /// Set a text answer; an empty text clears it (empty means absent).
+    /// Set a text answer as it is typed; an empty text clears it (empty means absent). The
+    /// rest of the form follows after the next frame (see [`FormState::set_typed`]).
     pub fn set_text(&self, text: String) {
-        self.set(if text.is_empty() { Value::Null } else { Value::String(text) });
+        self.state.set_typed(&self.path, if text.is_empty() { Value::Null } else { Value::String(text) });
     }
 
     /// The message of the shown error.

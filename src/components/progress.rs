@@ -9,7 +9,7 @@ use crate::state::FormState;
 #[component]
 pub fn Progress(state: FormState, index: usize) -> impl IntoView {
     let text = move || {
-        let steps = state.visible_steps();
+        let steps = state.shown_steps();
         let current = steps.iter().position(|s| *s == index).map_or(1, |p| p + 1);
         tf(
             &state.lang.get(),

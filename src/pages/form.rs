@@ -23,9 +23,10 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
             reload.track();
             let (id, config) = (id.clone(), config.clone());
             async move {
-                let definition = api::definition(&config, &id).await?;
-                let transport = api::transport(&config, &id).await?;
-                Ok::<_, ApiError>((definition, transport))
+                // Both at once (boot.js has usually asked for them already).
+                let (definition, transport) =
+                    futures::future::join(api::definition(&config, &id), api::transport(&config, &id)).await;
+                Ok::<_, ApiError>((definition?, transport?))
             }
         })
     };

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::draft_notice::DraftNotice;
 use crate::components::error_summary::ErrorSummary;
-use crate::components::node::nodes_view;
+use crate::components::node::step_nodes_view;
 use crate::components::progress::Progress;
 use crate::components::tab_conflict::TabConflict;
 use crate::dom;
@@ -30,8 +30,8 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
         )
     });
     let heading_id = state.dom_id(&FieldPath::root().key("heading"));
-    let first_visible = move || state.visible_steps().first().copied() == Some(index);
-    let has_errors = Memo::new(move |_| !state.summary_issues().is_empty());
+    let first_visible = move || state.shown_steps().first().copied() == Some(index);
+    let has_errors = Memo::new(move |_| !state.shown_summary().is_empty());
     {
         let (title, form_title, dl) = (title.clone(), form_title.clone(), dl.clone());
         Effect::new(move |_| {
@@ -73,7 +73,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
             <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
         </Show>
         <TabConflict state=state />
-        <form class="antrag-form" novalidate on:submit=move |ev| {
+        <form class="antrag-form" novalidate data-settling=move || state.settling.get().then_some("true") on:submit=move |ev| {
             ev.prevent_default();
             state.next(index);
         }>
@@ -88,7 +88,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
                 let dl = dl2.clone();
                 view! { <p class="antrag-intro">{move || text.resolve(&state.lang.get(), &dl).to_owned()}</p> }
             })}
-            {nodes_view(state, &nodes, &FieldPath::root())}
+            {step_nodes_view(state, nodes.clone())}
             <DraftNotice state=state />
             <div class="antrag-button-group">
                 <button type="submit" class="antrag-button" data-action="next">
@@ -96,7 +96,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
                         let lang = state.lang.get();
                         if state.back_to_review.get() {
                             t(&lang, "nav.back_to_review")
-                        } else if state.visible_steps().last() == Some(&index) {
+                        } else if state.shown_steps().last() == Some(&index) {
                             t(&lang, "nav.to_review")
                         } else {
                             t(&lang, "nav.next")

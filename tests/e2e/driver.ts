@@ -102,6 +102,7 @@ export class Driver {
     if (node.group) {
       const isList = (node.min ?? 1) !== 1 || (node.max === undefined ? 1 : node.max) !== 1;
       if (!isList) {
+        await expect(this.scope.locator('[data-settling]')).toHaveCount(0);
         if (node.visibleIf && (await this.scope.locator(`[id="${id}"]`).count()) === 0) return;
         for (const child of node.items) await this.fillNode(child, value[child.field ?? child.group], [...path, child.field ?? child.group]);
         return;
@@ -117,6 +118,8 @@ export class Driver {
     const w = widget(node);
     if (['static', 'locked', 'hidden', 'unsupported'].includes(w)) return;
     const el = this.scope.locator(`[id="${id}"]`);
+    // Typed answers reach dependent questions after the next frame: wait for the form to settle.
+    await expect(this.scope.locator('[data-settling]')).toHaveCount(0);
     if ((await el.count()) === 0) {
       // Conditionally hidden (the example may keep an answer for it): nothing to fill.
       expect(node.visibleIf, `field ${path.join('.')} (#${id}) is missing but has no condition`).toBeTruthy();

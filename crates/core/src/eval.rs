@@ -312,7 +312,13 @@ impl<'a> Eval<'a> {
         field.required || field.required_if.as_ref().is_some_and(|c| self.holds(&c.0, path))
     }
 
-    fn field(&self, field: &Field, cf: &CompiledField, value: Option<&Value>, path: &FieldPath) -> Option<ErrorCode> {
+    pub(crate) fn field(
+        &self,
+        field: &Field,
+        cf: &CompiledField,
+        value: Option<&Value>,
+        path: &FieldPath,
+    ) -> Option<ErrorCode> {
         if !takes_answer(field) {
             return None;
         }

@@ -103,6 +103,27 @@ impl Form {
         }
     }
 
+    /// The field at a static path with its precomputed facts.
+    pub(crate) fn compiled_field(&self, static_path: &str) -> Option<(&Field, &CompiledField)> {
+        let info = self.statics.get(static_path)?;
+        let (last, parents) = info.indices.split_last()?;
+        let mut nodes = &self.def.items;
+        let mut compiled = &self.compiled[..];
+        for &i in parents {
+            match (nodes.get(i)?, compiled.get(i)?) {
+                (Node::Group(g), Compiled::Group(c)) => {
+                    nodes = &g.items;
+                    compiled = c;
+                }
+                _ => return None,
+            }
+        }
+        match (nodes.get(*last)?, compiled.get(*last)?) {
+            (Node::Field(f), Compiled::Field(cf)) => Some((f, cf)),
+            _ => None,
+        }
+    }
+
     /// The group at a static path.
     pub fn group(&self, static_path: &str) -> Option<&Group> {
         match self.node(static_path)? {

@@ -61,6 +61,14 @@ pub fn validate(form: &Form, answers: &Answers, ctx: &Context) -> Report {
     eval::Eval::new(form, answers, *ctx).validate()
 }
 
+/// The error of one field judged on its own — required or not, and its constraints — as
+/// [`validate`] reports it for that field, but without visibility and cross-field rules.
+/// Renderers use it to answer a keystroke at once; [`validate`] stays the verdict.
+pub fn field_error(form: &Form, answers: &Answers, ctx: &Context, path: &FieldPath) -> Option<ErrorCode> {
+    let (field, compiled) = form.compiled_field(&path.static_path())?;
+    eval::Eval::new(form, answers, *ctx).field(field, compiled, answers::get(answers, path), path)
+}
+
 /// Whether the field at `path` must be answered for these answers (its `required` flag, or
 /// its `requiredIf` condition). Renderers mark the others "optional".
 pub fn is_required(form: &Form, answers: &Answers, ctx: &Context, path: &FieldPath) -> bool {

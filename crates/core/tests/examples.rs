@@ -198,3 +198,31 @@ fn pattern_samples_match_their_patterns() {
     assert_eq!(pattern_sample("(?=x)"), None);
     assert_eq!(pattern_sample("a{"), None);
 }
+
+#[test]
+fn field_error_agrees_with_validate_field_by_field() {
+    // The renderer answers a keystroke with `field_error`; it must say what `validate` says for
+    // that field (rules and visibility aside).
+    for (id, form, examples) in demo_forms() {
+        let ctx = context(&examples);
+        let mut cases: Vec<Value> = examples["valid"].as_object().unwrap().values().cloned().collect();
+        cases.extend(examples["invalid"].as_object().unwrap().values().map(|c| c["answers"].clone()));
+        for answers in cases {
+            let answers: antrag_core::Answers = serde_json::from_value(answers).unwrap();
+            let report = validate(&form, &answers, &ctx);
+            for issue in &report.issues {
+                if matches!(issue.error, antrag_core::ErrorCode::Rule { .. })
+                    || form.field(&issue.path.static_path()).is_none()
+                {
+                    continue;
+                }
+                assert_eq!(
+                    antrag_core::field_error(&form, &answers, &ctx, &issue.path).as_ref(),
+                    Some(&issue.error),
+                    "{id}: {}",
+                    issue.path
+                );
+            }
+        }
+    }
+}

@@ -102,6 +102,16 @@ enum Command {
         #[arg(long, default_value = "codelists")]
         codelists: PathBuf,
     },
+    /// Print a generated definition of N fields (the benchmark's forms: a realistic mix of
+    /// types in sections of ten).
+    GenerateForm {
+        /// Number of fields.
+        #[arg(long)]
+        fields: usize,
+        /// All sections on one page instead of one step per section.
+        #[arg(long)]
+        one_page: bool,
+    },
     /// Print the JSON Schema of the payload of a definition.
     PayloadSchema {
         /// Definition file.
@@ -235,6 +245,16 @@ fn main() -> ExitCode {
         },
         Some(Command::ImportFim { file, codelists, output, id, json }) => {
             import_fim(&file, codelists, output, id, json)
+        }
+        Some(Command::GenerateForm { fields, one_page }) => {
+            let mut def = antrag_core::generate::definition(fields);
+            if one_page {
+                if let Some(map) = def.as_object_mut() {
+                    map.remove("ui");
+                }
+            }
+            println!("{}", serde_json::to_string_pretty(&def).expect("json"));
+            ExitCode::SUCCESS
         }
         Some(Command::DefinitionSchema) => {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
