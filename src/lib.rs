@@ -10,6 +10,7 @@
 pub mod fit;
 pub mod format;
 pub mod i18n;
+pub mod progressive;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

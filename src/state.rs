@@ -419,15 +419,6 @@ impl FormState {
         self.answers.with(|a| antrag_core::answers::get(a, path).cloned())
     }
 
-    /// The error shown at a path: only once flagged, and live from then on.
-    pub fn shown_error(&self, path: &str) -> Option<ErrorCode> {
-        let own =
-            if self.flagged.with(|f| f.contains(path)) { self.errors.with(|e| e.at(path).cloned()) } else { None };
-        own.or_else(|| {
-            self.server_issues.with(|s| s.iter().find(|i| i.path.to_string() == path).map(|i| i.error.clone()))
-        })
-    }
-
     /// Indices of the steps currently shown.
     pub fn visible_steps(&self) -> Vec<usize> {
         self.visibility.with(Visibility::visible_steps)

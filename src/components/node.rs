@@ -30,30 +30,21 @@ pub fn nodes_view(state: FormState, nodes: &[Node], path: &FieldPath) -> impl In
     nodes.iter().map(|n| view! { <NodeView state=state node=n.clone() path=path.key(n.key()) /> }).collect::<Vec<_>>()
 }
 
-/// Top-level nodes rendered before the first paint; the rest follow over the next frames.
-const FIRST: usize = 10;
-/// Top-level nodes added per frame after the first ones.
-const PER_FRAME: usize = 10;
-
 /// A step's top-level nodes, rendered progressively: on a page with hundreds of questions
 /// the first ones are on screen at once, the others follow frame by frame (keyed, so nothing
 /// renders twice).
 pub fn step_nodes_view(state: FormState, nodes: Vec<Node>) -> impl IntoView {
-    let total = nodes.len();
-    let shown = RwSignal::new(total.min(FIRST));
-    if total > FIRST {
-        fn more(shown: RwSignal<usize>, total: usize) {
+    let ends = crate::progressive::chunks(&nodes);
+    let shown = RwSignal::new(ends[0]);
+    if ends.len() > 1 {
+        fn more(shown: RwSignal<usize>, ends: Arc<Vec<usize>>, next: usize) {
             request_animation_frame(move || {
-                if let Some(n) = shown.try_get_untracked() {
-                    let next = (n + PER_FRAME).min(total);
-                    shown.try_set(next);
-                    if next < total {
-                        more(shown, total);
-                    }
+                if shown.try_set(ends[next]).is_none() && next + 1 < ends.len() {
+                    more(shown, ends, next + 1);
                 }
             });
         }
-        more(shown, total);
+        more(shown, Arc::new(ends), 1);
     }
     let nodes = Arc::new(nodes);
     view! {

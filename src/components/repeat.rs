@@ -71,9 +71,9 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
     };
 
     let group_error = {
-        let (path, group) = (path.clone(), group.clone());
+        let (error, group) = (state.error_signal(&path), group.clone());
         move || -> Option<String> {
-            let error: ErrorCode = state.shown_error(&path.to_string())?;
+            let error: ErrorCode = error.get()?;
             let lang = state.lang.get();
             Some(state.form.with_value(|f| format::error_message(&lang, f.def(), &group.label, None, None, &error)))
         }
