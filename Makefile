@@ -28,8 +28,8 @@ test: bootstrap fetch lint web test-native test-wasm test-e2e
 ## the core's criterion benchmarks; results in target/bench/results.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
-	cargo bench -p antrag-core --locked -- --noplot
-	cargo bench -p antrag-fim --locked -- --noplot
+	cargo bench -p antrag-core --bench core --locked -- --noplot
+	cargo bench -p antrag-fim --bench import --locked -- --noplot
 
 bootstrap:
 	@scripts/bootstrap.sh

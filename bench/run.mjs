@@ -10,7 +10,7 @@
 //   keystroke     one character typed into a flagged field → its message updated in the DOM
 //                 (both observed with a MutationObserver, so synchronous handlers and
 //                 frameworks that render in a microtask are measured alike); the first
-//                 keystroke (cold: code compiled on first use) and the median of four more
+//                 keystroke (cold: code compiled on first use) and the median of eight more
 //   heap          JS heap used after render (CDP Performance.getMetrics)
 // plus the bytes shipped (raw, gzip, brotli). Writes target/bench/results.json and .md.
 
@@ -149,11 +149,11 @@ async function measure(browser, variant, n, throttle) {
     if (done()) { observer.disconnect(); resolve(performance.now() - t0); }
   }), { button: v.submit, errors: v.errors, expected });
   const shown = await page.locator(v.errors).count();
-  // Five keystrokes into the same field, each changing its message ("too short" ↔
+  // Nine keystrokes into the same field, each changing its message ("too short" ↔
   // "required"): the first one is cold (the engine compiles the code it runs on first use),
   // the others show the steady state. Each waits for the page to go quiet before the next.
   const keys = [];
-  for (let j = 0; j < 5; j++) {
+  for (let j = 0; j < 9; j++) {
     keys.push(await page.evaluate(({ key, message, text }) => new Promise((resolve) => {
       const input = document.querySelector(key);
       const before = document.querySelector(message)?.textContent;

@@ -905,15 +905,14 @@ impl FormState {
         self.go(Screen::Step(self.visible_steps().first().copied().unwrap_or(0)), true);
     }
 
-    /// Save soon (after typing pauses).
+    /// Save soon: within 250 ms of a change, once per burst of changes (a save already due
+    /// takes the latest answers), so a keystroke costs no timer and steady typing is still
+    /// saved as it goes.
     pub fn save_soon(self) {
-        if !self.may_save() {
+        if self.save_timer.get_value().is_some() || !self.may_save() {
             return;
         }
         let Some(window) = web_sys::window() else { return };
-        if let Some(timer) = self.save_timer.get_value() {
-            window.clear_timeout_with_handle(timer);
-        }
         let save = wasm_bindgen::closure::Closure::once_into_js(move || {
             self.save_timer.set_value(None);
             self.save_now();

@@ -15,7 +15,7 @@ pub fn Checkbox(ctx: FieldCtx) -> impl IntoView {
         .hint()
         .map(|h| view! { <div class="antrag-hint antrag-checkboxes__hint" id=format!("{}-hint", ctx.id)>{h}</div> });
     view! {
-        <div class=move || if c1.error.get().is_some() { "antrag-form-group antrag-form-group--error" } else { "antrag-form-group" }>
+        <div class=move || if c1.has_error.get() { "antrag-form-group antrag-form-group--error" } else { "antrag-form-group" }>
             <ErrorMessage ctx=ctx.clone() />
             <div class="antrag-checkboxes">
                 <div class="antrag-checkboxes__item">

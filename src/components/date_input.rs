@@ -56,7 +56,7 @@ pub fn DateInput(ctx: FieldCtx, with_time: bool) -> impl IntoView {
                         {move || t(&c1.lang(), label_key)}
                     </label>
                     <input
-                        class=move || input_class(width, c2.error.get().is_some())
+                        class=move || input_class(width, c2.has_error.get())
                         id=input_id.clone()
                         name=input_id
                         type="text"
@@ -87,7 +87,7 @@ pub fn DateInput(ctx: FieldCtx, with_time: bool) -> impl IntoView {
                     {move || t(&c1.lang(), "widget.time")}
                 </label>
                 <input
-                    class=move || input_class("antrag-input--width-5", c2.error.get().is_some())
+                    class=move || input_class("antrag-input--width-5", c2.has_error.get())
                     id=time_id.clone()
                     name=time_id
                     type="text"

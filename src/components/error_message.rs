@@ -13,8 +13,7 @@ use crate::i18n::t;
 #[component]
 pub fn ErrorMessage(ctx: FieldCtx) -> impl IntoView {
     let id = format!("{}-error", ctx.id);
-    let error = ctx.error;
-    let shown = Memo::new(move |_| error.with(Option::is_some));
+    let shown = ctx.has_error;
     move || {
         shown.get().then(|| {
             let prefix = {

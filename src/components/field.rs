@@ -42,6 +42,9 @@ pub struct FieldCtx {
     pub value: RwSignal<Option<Value>>,
     /// The error shown (flagged and present).
     pub error: RwSignal<Option<ErrorCode>>,
+    /// Whether an error is shown: what classes and ARIA attributes follow, so a message that
+    /// changes into another one touches nothing but its text.
+    pub has_error: Memo<bool>,
     /// Whether an answer is needed now.
     pub required: RwSignal<bool>,
 }
@@ -54,7 +57,8 @@ impl FieldCtx {
         let value = state.value_signal(&path);
         let error = state.error_signal(&path);
         let required = state.required_signal(&path);
-        FieldCtx { state, field, path, id, widget, value, error, required }
+        let has_error = Memo::new(move |_| error.with(Option::is_some));
+        FieldCtx { state, field, path, id, widget, value, error, has_error, required }
     }
 
     /// The language.
@@ -113,7 +117,7 @@ impl FieldCtx {
         if self.field.hint.is_some() {
             ids.push(format!("{}-hint", self.id));
         }
-        if self.error.get().is_some() {
+        if self.has_error.get() {
             ids.push(format!("{}-error", self.id));
         }
         (!ids.is_empty()).then(|| ids.join(" "))

@@ -174,7 +174,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
     let full = move || files_of(&c_full.value.get()).len() >= max_files;
 
     view! {
-        <div class=move || if c_class.error.get().is_some() { "antrag-form-group antrag-form-group--error" } else { "antrag-form-group" }>
+        <div class=move || if c_class.has_error.get() { "antrag-form-group antrag-form-group--error" } else { "antrag-form-group" }>
             <label class="antrag-label" for=id.clone() id=format!("{id}-label")>
                 {move || c_label.label()}
                 <span class="antrag-label__optional">{move || c_marker.optional_marker()}</span>
@@ -246,7 +246,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                     disabled=full
                     aria-describedby=move || {
                         let mut ids = vec![hint_id.clone()];
-                        if c_desc.error.get().is_some() {
+                        if c_desc.has_error.get() {
                             ids.push(format!("{}-error", c_desc.id));
                         }
                         Some(ids.join(" "))

@@ -14,7 +14,7 @@ pub fn FormGroup(ctx: FieldCtx, children: Children) -> impl IntoView {
     let class = {
         let ctx = ctx.clone();
         move || {
-            if ctx.error.get().is_some() {
+            if ctx.has_error.get() {
                 "antrag-form-group antrag-form-group--error"
             } else {
                 "antrag-form-group"

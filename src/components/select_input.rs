@@ -31,7 +31,7 @@ pub fn SelectInput(ctx: FieldCtx) -> impl IntoView {
     view! {
         <FormGroup ctx=ctx>
             <select
-                class=move || if c1.error.get().is_some() { "antrag-select antrag-input--error" } else { "antrag-select" }
+                class=move || if c1.has_error.get() { "antrag-select antrag-input--error" } else { "antrag-select" }
                 id=id.clone()
                 name=id
                 autocomplete=autocomplete

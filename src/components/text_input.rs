@@ -61,7 +61,7 @@ pub fn TextInput(ctx: FieldCtx) -> impl IntoView {
     let class = {
         let ctx = ctx.clone();
         move || {
-            let error = if ctx.error.get().is_some() { " antrag-input--error" } else { "" };
+            let error = if ctx.has_error.get() { " antrag-input--error" } else { "" };
             format!("antrag-input {width}{error}")
         }
     };
@@ -71,7 +71,7 @@ pub fn TextInput(ctx: FieldCtx) -> impl IntoView {
     };
     let invalid = {
         let ctx = ctx.clone();
-        move || ctx.error.get().map(|_| "true")
+        move || ctx.has_error.get().then_some("true")
     };
     let suffix = (kind == WidgetKind::Currency).then(|| {
         let ctx = ctx.clone();

@@ -18,7 +18,7 @@ pub fn Textarea(ctx: FieldCtx) -> impl IntoView {
     };
     let class = {
         let ctx = ctx.clone();
-        move || if ctx.error.get().is_some() { "antrag-textarea antrag-input--error" } else { "antrag-textarea" }
+        move || if ctx.has_error.get() { "antrag-textarea antrag-input--error" } else { "antrag-textarea" }
     };
     let describedby = {
         let ctx = ctx.clone();

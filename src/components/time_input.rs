@@ -30,7 +30,7 @@ pub fn TimeInput(ctx: FieldCtx) -> impl IntoView {
     view! {
         <FormGroup ctx=ctx.clone()>
             <input
-                class=move || if c1.error.get().is_some() { "antrag-input antrag-input--width-5 antrag-input--error" } else { "antrag-input antrag-input--width-5" }
+                class=move || if c1.has_error.get() { "antrag-input antrag-input--width-5 antrag-input--error" } else { "antrag-input antrag-input--width-5" }
                 id=ctx.id.clone()
                 name=ctx.id.clone()
                 type="text"
