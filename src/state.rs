@@ -684,24 +684,7 @@ impl FormState {
                         // The server no longer has a file (e.g. kept longer than it keeps
                         // uploads): take it out of the answer and ask for it again.
                         self.pending.set(None);
-                        let form = self.form.get_value();
-                        let refs = self.answers.with_untracked(|a| antrag_core::file_refs(&form, a));
-                        let mut issues = Vec::new();
-                        for (path, files) in refs.into_iter().filter(|(_, files)| files.iter().any(|f| f.id == id)) {
-                            let rest: Vec<_> = files.into_iter().filter(|f| f.id != id).collect();
-                            let value = if rest.is_empty() {
-                                Value::Null
-                            } else {
-                                serde_json::to_value(rest).unwrap_or(Value::Null)
-                            };
-                            self.answers.update(|a| antrag_core::answers::set(a, &path, value));
-                            issues.push(Issue { path, error: ErrorCode::Required });
-                        }
-                        self.save_now();
-                        self.send.set(SendState::Failed(SubmitError::AttachmentUnavailable { id }));
-                        self.flag(&issues);
-                        self.server_issues.set(issues);
-                        self.summary_focus.update(|n| *n += 1);
+                        self.ask_for_file_again(id);
                         return;
                     }
                     Err(error) => {
@@ -792,24 +775,7 @@ impl FormState {
                     Err(FitError::MissingFile(id)) => {
                         // The file was chosen before a reload: this browser no longer has it.
                         self.fit_session.set_value(crate::fit_send::Session::default());
-                        let form = self.form.get_value();
-                        let refs = self.answers.with_untracked(|a| antrag_core::file_refs(&form, a));
-                        let mut issues = Vec::new();
-                        for (path, files) in refs.into_iter().filter(|(_, files)| files.iter().any(|f| f.id == id)) {
-                            let rest: Vec<_> = files.into_iter().filter(|f| f.id != id).collect();
-                            let value = if rest.is_empty() {
-                                Value::Null
-                            } else {
-                                serde_json::to_value(rest).unwrap_or(Value::Null)
-                            };
-                            self.answers.update(|a| antrag_core::answers::set(a, &path, value));
-                            issues.push(Issue { path, error: ErrorCode::Required });
-                        }
-                        self.save_now();
-                        self.send.set(SendState::Failed(SubmitError::AttachmentUnavailable { id }));
-                        self.flag(&issues);
-                        self.server_issues.set(issues);
-                        self.summary_focus.update(|n| *n += 1);
+                        self.ask_for_file_again(id);
                         return;
                     }
                     Err(error) => {
@@ -903,6 +869,26 @@ impl FormState {
         self.saved_until.set(None);
         self.started_at.set_value(None);
         self.go(Screen::Step(self.visible_steps().first().copied().unwrap_or(0)), true);
+    }
+
+    /// A file of the answers is gone (the server no longer holds it, or this browser no longer
+    /// has it): take it out of its answer, keep every other answer, and ask for it again on
+    /// its field and in the summary.
+    fn ask_for_file_again(&self, id: String) {
+        let form = self.form.get_value();
+        let refs = self.answers.with_untracked(|a| antrag_core::file_refs(&form, a));
+        let mut issues = Vec::new();
+        for (path, files) in refs.into_iter().filter(|(_, files)| files.iter().any(|f| f.id == id)) {
+            let rest: Vec<_> = files.into_iter().filter(|f| f.id != id).collect();
+            let value = if rest.is_empty() { Value::Null } else { serde_json::to_value(rest).unwrap_or(Value::Null) };
+            self.answers.update(|a| antrag_core::answers::set(a, &path, value));
+            issues.push(Issue { path, error: ErrorCode::Required });
+        }
+        self.save_now();
+        self.send.set(SendState::Failed(SubmitError::AttachmentUnavailable { id }));
+        self.flag(&issues);
+        self.server_issues.set(issues);
+        self.summary_focus.update(|n| *n += 1);
     }
 
     /// Save soon: within 250 ms of a change, once per burst of changes (a save already due

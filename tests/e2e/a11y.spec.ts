@@ -3,7 +3,7 @@
 import { test, expect } from '@playwright/test';
 import { readdirSync } from 'node:fs';
 import { expectAccessible } from './support';
-import { Driver, definition, examples } from './driver';
+import { definition, examples, sendAccessibly } from './driver';
 
 const demoForms = readdirSync('forms').filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
 
@@ -19,20 +19,7 @@ for (const id of demoForms) {
     const def = await definition(request, id);
     const answers = Object.values(examples(id).valid)[0];
     expect(answers, `a valid example for ${id}`).toBeTruthy();
-    await page.goto(`/forms/${id}?lang=de`);
-    await expect(page.locator('h1')).toBeVisible();
-    await expectAccessible(page, `${id}: first step, empty`);
-    await page.locator('button[data-action="next"]').click();
-    if (await page.locator('.antrag-error-summary').count()) {
-      await expect(page.locator('.antrag-error-summary')).toBeFocused();
-      await expectAccessible(page, `${id}: first step, errors shown`);
-    }
-    const driver = new Driver(page, def);
-    await driver.fillAll(answers, async (title) => expectAccessible(page, `${id}: ${title}, filled`));
-    await expectAccessible(page, `${id}: answer summary`);
-    await page.locator('button[data-action="submit"]').click();
-    await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
-    await expectAccessible(page, `${id}: confirmation`);
+    await sendAccessibly(page, def, id, answers);
   });
 }
 

@@ -4,6 +4,7 @@
 // flow tests and, later, imported FIM forms.
 import { expect, Page, APIRequestContext, Locator } from '@playwright/test';
 import { readFileSync, existsSync } from 'node:fs';
+import { expectAccessible } from './support';
 
 export type Def = any;
 const RADIO_LIMIT = 6;
@@ -189,4 +190,26 @@ export class Driver {
     }
     throw new Error('too many steps');
   }
+}
+
+/**
+ * Open form `id`, and send it with `answers`, checked by axe-core at every page state on the
+ * way: first step empty, with errors shown (when it has required questions), every step
+ * filled, the answer summary and the confirmation.
+ */
+export async function sendAccessibly(page: Page, def: any, id: string, answers: Record<string, unknown>) {
+  await page.goto(`/forms/${id}?lang=de`);
+  await expect(page.locator('h1')).toBeVisible();
+  await expectAccessible(page, `${id}: first step, empty`);
+  await page.locator('button[data-action="next"]').click();
+  if (await page.locator('.antrag-error-summary').count()) {
+    await expect(page.locator('.antrag-error-summary')).toBeFocused();
+    await expectAccessible(page, `${id}: first step, errors shown`);
+  }
+  await new Driver(page, def).fillAll(answers, async (title) => expectAccessible(page, `${id}: ${title}, filled`));
+  await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  await expectAccessible(page, `${id}: answer summary`);
+  await page.locator('button[data-action="submit"]').click();
+  await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
+  await expectAccessible(page, `${id}: confirmation`);
 }

@@ -5,7 +5,7 @@
 import { test, expect } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expectAccessible, Inbox } from './support';
-import { Driver, definition, examples } from './driver';
+import { Driver, definition, examples, sendAccessibly } from './driver';
 import { inboxToken } from '../../playwright.config';
 
 const dir = 'target/e2e-fim';
@@ -28,21 +28,7 @@ for (const id of imported) {
     const answers = examples(id).valid.generated;
     expect(answers, `generated answers for ${id}`).toBeTruthy();
 
-    await page.goto(`/forms/${id}?lang=de`);
-    await expect(page.locator('h1')).toBeVisible();
-    await expectAccessible(page, `${id}: first step, empty`);
-    await page.locator('button[data-action="next"]').click();
-    if (await page.locator('.antrag-error-summary').count()) {
-      await expect(page.locator('.antrag-error-summary')).toBeFocused();
-      await expectAccessible(page, `${id}: first step, errors shown`);
-    }
-    const driver = new Driver(page, def);
-    await driver.fillAll(answers, async (title) => expectAccessible(page, `${id}: ${title}, filled`));
-    await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
-    await expectAccessible(page, `${id}: answer summary`);
-    await page.locator('button[data-action="submit"]').click();
-    await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
-    await expectAccessible(page, `${id}: confirmation`);
+    await sendAccessibly(page, def, id, answers);
 
     // Stored with the FIM data keys.
     const reference = (await page.locator('.antrag-reference').innerText()).trim();

@@ -261,21 +261,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::SampleAnswers { file, codelists }) => {
-            let (lists, _) = antrag_server::catalog::load_code_lists(&codelists);
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("{}: {e}", file.display());
-                    return ExitCode::FAILURE;
-                }
-            };
-            let entry = match antrag_server::catalog::prepare(&text, &lists) {
-                Ok(entry) => entry,
-                Err(problems) => {
-                    problems.iter().for_each(|p| eprintln!("{}: {p}", file.display()));
-                    return ExitCode::FAILURE;
-                }
-            };
+            let Some(entry) = load_definition(&file, &codelists) else { return ExitCode::FAILURE };
             let ctx = antrag_core::Context::on(antrag_server::api::today());
             match antrag_core::generate::sample_answers(&entry.form, &ctx) {
                 Ok(answers) => {
@@ -292,27 +278,29 @@ fn main() -> ExitCode {
             }
         }
         Some(Command::PayloadSchema { file, codelists }) => {
-            let (lists, _) = antrag_server::catalog::load_code_lists(&codelists);
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("{}: {e}", file.display());
-                    return ExitCode::FAILURE;
-                }
-            };
-            match antrag_server::catalog::prepare(&text, &lists) {
-                Ok(entry) => {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&antrag_core::payload_schema(entry.form.def())).expect("json")
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(problems) => {
-                    problems.iter().for_each(|p| eprintln!("{}: {p}", file.display()));
-                    ExitCode::FAILURE
-                }
-            }
+            let Some(entry) = load_definition(&file, &codelists) else { return ExitCode::FAILURE };
+            println!("{}", serde_json::to_string_pretty(&antrag_core::payload_schema(entry.form.def())).expect("json"));
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// A definition file with its code lists resolved and linted, as the server would serve it;
+/// `None` after printing what is wrong (unreadable file, or every problem with its pointer).
+fn load_definition(file: &Path, codelists: &Path) -> Option<antrag_server::catalog::Entry> {
+    let (lists, _) = antrag_server::catalog::load_code_lists(codelists);
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return None;
+        }
+    };
+    match antrag_server::catalog::prepare(&text, &lists) {
+        Ok(entry) => Some(entry),
+        Err(problems) => {
+            problems.iter().for_each(|p| eprintln!("{}: {p}", file.display()));
+            None
         }
     }
 }

@@ -4,64 +4,21 @@
 
 use std::io::Write;
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+mod support;
 
 use antrag_server::conformance::{self, new_key, Options};
 use serde_json::{json, Value};
+use support::Server;
 
 const TOKEN: &str = "contract-test-token";
 
-/// A reference server on a free port with a fresh data directory; killed on drop.
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 async fn start(extra: &[&str]) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_antrag-server"))
-        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir.path())
-        .arg("--forms-dir")
-        .arg(root().join("forms"))
-        .arg("--codelists-dir")
-        .arg(root().join("codelists"))
-        .args(["--inbox-token", TOKEN, "--log-format", "json"])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let client = reqwest::Client::new();
-    for _ in 0..200 {
-        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, base, _dir: dir };
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not come up");
+    support::start(|command| {
+        command.args(["--inbox-token", TOKEN, "--log-format", "json"]).args(extra);
+    })
+    .await
 }
 
 async fn rows(base: &str) -> u64 {

@@ -4,34 +4,18 @@
 //! the schema, data that violate the payload schema and foreign destinations are refused with
 //! a message that says what is wrong.
 
+mod support;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use josekit::jwe::{JweHeader, RSA_OAEP_256};
 use josekit::jwk::Jwk;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha512};
+use support::{root, Server};
 
 const TOKEN: &str = "fit-connect-test-token";
 const FORM: &str = "sondernutzung";
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn official_schema() -> Option<PathBuf> {
     let path = root().join("../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json");
@@ -44,34 +28,19 @@ fn official_schema() -> Option<PathBuf> {
 }
 
 async fn start() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_antrag-server"));
-    command
-        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir.path())
-        .arg("--forms-dir")
-        .arg(root().join("forms"))
-        .arg("--forms-dir")
-        .arg(root().join("tests/e2e/forms"))
-        .arg("--codelists-dir")
-        .arg(root().join("codelists"))
-        .args(["--inbox-token", TOKEN, "--fit-connect-test-destination", "--fit-connect-form", "sondernutzung=test"]);
-    if let Some(schema) = official_schema() {
-        command.arg("--fit-connect-metadata-schema").arg(schema);
-    }
-    let mut child = command.stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("server starts");
-    let base = format!("http://127.0.0.1:{port}/api/v1");
-    let client = reqwest::Client::new();
-    for _ in 0..400 {
-        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, base, _dir: dir };
+    support::start(|command| {
+        command.arg("--forms-dir").arg(root().join("tests/e2e/forms")).args([
+            "--inbox-token",
+            TOKEN,
+            "--fit-connect-test-destination",
+            "--fit-connect-form",
+            "sondernutzung=test",
+        ]);
+        if let Some(schema) = official_schema() {
+            command.arg("--fit-connect-metadata-schema").arg(schema);
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the server did not come up");
+    })
+    .await
 }
 
 fn sha512(bytes: &[u8]) -> String {

@@ -1,0 +1,56 @@
+//! The reference server as a process for integration tests: a free port, a fresh data
+//! directory, the demo forms and code lists; killed on drop.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// A running reference server.
+pub struct Server {
+    child: Child,
+    /// Its API base, e.g. `http://127.0.0.1:41234/api/v1`.
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Start a server with the demo forms; `configure` adds the test's own flags. Waits until
+/// `/health` answers (at most 20 s).
+pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_antrag-server"));
+    command
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .arg("--forms-dir")
+        .arg(root().join("forms"))
+        .arg("--codelists-dir")
+        .arg(root().join("codelists"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    configure(&mut command);
+    let mut child = command.spawn().expect("server starts");
+    let base = format!("http://127.0.0.1:{port}/api/v1");
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
+            return Server { child, base, _dir: dir };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not come up");
+}
