@@ -78,6 +78,12 @@ impl DraftStore {
         self.enabled
     }
 
+    /// Until when (milliseconds since the epoch) what belongs to a draft saved now may be
+    /// kept — its chosen files too; `None` when drafts are off.
+    pub fn keep_until(&self) -> Option<f64> {
+        self.enabled.then(|| js_sys::Date::now() + f64::from(self.days) * 86_400_000.0)
+    }
+
     /// The storage key of this version.
     pub fn key(&self) -> String {
         format!("{PREFIX}{}@{}:{}", self.form_id, self.version, self.instance)

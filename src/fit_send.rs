@@ -29,18 +29,33 @@ thread_local! {
     static FILES: RefCell<HashMap<String, web_sys::File>> = RefCell::new(HashMap::new());
 }
 
-/// Keep a chosen file in the browser under `id` until the form is sent.
-pub fn keep_file(id: &str, file: web_sys::File) {
-    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), file));
+/// Keep a chosen file in the browser under `id` until the form is sent; with `keep_until`
+/// (drafts on) also in IndexedDB, so that a reload or a closed tab does not lose it.
+pub fn keep_file(id: &str, file: web_sys::File, keep_until: Option<f64>) {
+    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), file.clone()));
+    if let Some(expires) = keep_until {
+        let id = id.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = crate::file_store::put(&id, &file, expires).await;
+        });
+    }
 }
 
-/// Forget a file the citizen removed.
+/// Forget a file (removed by the citizen, sent, or its draft deleted).
 pub fn forget_file(id: &str) {
     FILES.with(|f| f.borrow_mut().remove(id));
+    let id = id.to_owned();
+    wasm_bindgen_futures::spawn_local(async move { crate::file_store::delete(&id).await });
 }
 
-fn file(id: &str) -> Option<web_sys::File> {
-    FILES.with(|f| f.borrow().get(id).cloned())
+/// A chosen file: from this page, or kept from before a reload.
+async fn file(id: &str) -> Option<web_sys::File> {
+    if let Some(file) = FILES.with(|f| f.borrow().get(id).cloned()) {
+        return Some(file);
+    }
+    let kept = crate::file_store::get(id).await?;
+    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), kept.clone()));
+    Some(kept)
 }
 
 /// The media type of a chosen file: recognized from its first bytes where possible (a renamed
@@ -208,7 +223,7 @@ pub async fn send(
         progress(Stage::Attachment { n: i + 1, total });
         if session.parts[i].jwe.is_none() {
             let id = session.parts[i].file.id.clone();
-            let chosen = file(&id).ok_or_else(|| FitError::MissingFile(id.clone()))?;
+            let chosen = file(&id).await.ok_or_else(|| FitError::MissingFile(id.clone()))?;
             let bytes = read(&chosen).await?;
             mark("antrag:fit-connect:encrypt-start");
             session.parts[i].sha512 = Some(sha512(&bytes).await?);

@@ -744,6 +744,8 @@ impl FormState {
                 match result {
                     Ok(delivered) => {
                         self.fit_session.set_value(crate::fit_send::Session::default());
+                        // Sent: the chosen files are not needed any more.
+                        files.iter().for_each(|f| crate::fit_send::forget_file(&f.id));
                         let receipt = api::Receipt {
                             reference: delivered.reference.clone().unwrap_or_else(|| delivered.submission_id.clone()),
                             received_at: js_sys::Date::new_0().to_iso_string().into(),
@@ -852,15 +854,28 @@ impl FormState {
     /// "Start over": forget the draft.
     pub fn start_over(&self) {
         self.drafts.with_value(DraftStore::delete_all);
+        if let Some(offer) = self.resume.get_untracked() {
+            self.forget_kept_files(&offer.answers);
+        }
         self.resume.set(None);
         self.dropped_copy.set(Vec::new());
         self.saved_until.set(None);
+    }
+
+    /// Files kept in this browser for a draft's answers (FIT-Connect forms) go with the draft.
+    fn forget_kept_files(&self, answers: &antrag_core::Answers) {
+        if matches!(self.transport.get_value(), crate::fit::Transport::FitConnect(_)) {
+            for (_, files) in antrag_core::file_refs(&self.form.get_value(), answers) {
+                files.iter().for_each(|f| crate::fit_send::forget_file(&f.id));
+            }
+        }
     }
 
     /// "Delete my draft": forget the stored answers and the answers on screen.
     pub fn delete_draft(&self) {
         self.drafts.with_value(DraftStore::delete_all);
         let form = self.form.get_value();
+        self.answers.with_untracked(|a| self.forget_kept_files(a));
         self.answers.set(initial_answers(&form));
         self.flagged.set(HashSet::new());
         self.server_issues.set(Vec::new());

@@ -40,7 +40,7 @@ async fn keep_local(ctx: &FieldCtx, file: &web_sys::File) -> Result<FileRef, Upl
         return Err(UploadError::Type);
     }
     let id = crate::dom::uuid();
-    crate::fit_send::keep_file(&id, file.clone());
+    crate::fit_send::keep_file(&id, file.clone(), ctx.state.drafts.with_value(crate::draft::DraftStore::keep_until));
     Ok(FileRef { id, name: file.name(), size, media_type, sha512: None })
 }
 

@@ -92,6 +92,10 @@ fn FormFlow(
         "f-".to_owned()
     };
     let state = FormState::new(form, lang, &prefix, config);
+    if matches!(transport, crate::fit::Transport::FitConnect(_)) {
+        // Files kept for drafts that have expired since go now.
+        leptos::task::spawn_local(crate::file_store::purge_expired());
+    }
     state.transport.set_value(transport);
 
     // Restore the screen from the history entry (reload).

@@ -94,6 +94,52 @@ test('a form with two attachments goes end-to-end encrypted to the FIT-Connect t
   expect(Buffer.from(await downloaded.body()).equals(lageplan)).toBe(true);
 });
 
+/** How many files this browser keeps for unsent FIT-Connect forms (IndexedDB). */
+async function keptFiles(page: Page): Promise<number> {
+  return page.evaluate(() => new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open('antrag-files');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('files')) { db.close(); resolve(0); return; }
+      const count = db.transaction('files').objectStore('files').count();
+      count.onsuccess = () => { db.close(); resolve(count.result); };
+      count.onerror = () => reject(count.error);
+    };
+  }));
+}
+
+test('chosen files survive a reload: the draft comes back with them, is sent, and they are gone', async ({ page, request }) => {
+  const lageplan = pdf(30_000);
+  await fill(page, lageplan);
+  await expect.poll(() => keptFiles(page)).toBe(2);
+  await page.waitForTimeout(400); // autosave of the answers
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('Willkommen zurück');
+  await page.locator('button[data-action="resume"]').click();
+  await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  await expect(page.locator('main')).toContainText('lageplan.pdf');
+  await page.locator('button[data-action="submit"]').click();
+  await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet', { timeout: 30_000 });
+  const reference = (await page.locator('.antrag-reference').innerText()).trim();
+  const inbox = new Inbox(request);
+  const stored = await inbox.submission(reference);
+  expect(stored.attachments).toHaveLength(2);
+  const file = stored.attachments.find((a: any) => a.name === 'lageplan.pdf');
+  expect(Buffer.from(await (await inbox.attachment(file.id)).body()).equals(lageplan)).toBe(true);
+  await expect.poll(() => keptFiles(page), { message: 'files are deleted once sent' }).toBe(0);
+});
+
+test('a deleted draft takes its kept files with it', async ({ page }) => {
+  await fill(page, pdf(5_000));
+  await expect.poll(() => keptFiles(page)).toBe(2);
+  await page.waitForTimeout(400);
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('Willkommen zurück');
+  await page.locator('button[data-action="start-over"]').click();
+  await expect.poll(() => keptFiles(page)).toBe(0);
+});
+
 test('tampered ciphertext is refused by the destination with a clear message', async ({ page }) => {
   // Flip one character of the first attachment's ciphertext on its way through the relay.
   await page.route('**/api/v1/fit-connect/submissions/*/attachments/*', async (route) => {
