@@ -12,8 +12,11 @@ use std::rc::Rc;
 use serde_json::Value;
 
 /// Language tags with a locale file, and the files' contents.
-pub const LOCALES: &[(&str, &str)] =
-    &[("de", include_str!("../locales/de.json")), ("en", include_str!("../locales/en.json"))];
+pub const LOCALES: &[(&str, &str)] = &[
+    ("de", include_str!("../locales/de.json")),
+    ("de-x-ls", include_str!("../locales/de-x-ls.json")),
+    ("en", include_str!("../locales/en.json")),
+];
 
 /// The language every lookup finally falls back to.
 pub const FALLBACK: &str = "de";
@@ -150,8 +153,10 @@ mod tests {
     fn interpolation_and_fallback() {
         assert_eq!(tf("de", "step.progress", &[("current", "2"), ("total", "5")]), "Schritt 2 von 5");
         assert_eq!(tf("en", "step.progress", &[("current", "2"), ("total", "5")]), "Step 2 of 5");
-        // Leichte Sprache and languages without a locale file fall back to German.
-        assert_eq!(t("de-x-ls", "nav.next"), "Weiter");
+        // Leichte Sprache has its own strings; languages without a locale file fall back to
+        // German.
+        assert_eq!(t("de-x-ls", "optional"), "(freiwillig)");
+        assert_eq!(tf("de-x-ls", "error.required", &[("label", "Vorname")]), "Bitte schreiben Sie etwas bei: Vorname");
         assert_eq!(t("uk", "nav.next"), "Weiter");
         assert_eq!(t("de", "no.such.key"), "no.such.key");
         assert_eq!(interpolate("{a} and {b}", &[("a", "x")]), "x and {b}");

@@ -163,4 +163,7 @@ test('the language switch changes the interface and the form texts', async ({ pa
   await page.getByRole('button', { name: 'Leichte Sprache' }).click();
   await expect(page.locator('html')).toHaveAttribute('lang', 'de');
   await expect(page).toHaveTitle(/Parkausweis für Anwohner beantragen/);
+  // The interface speaks Leichte Sprache too.
+  await expect(form.errorSummary()).toContainText('Bitte prüfen Sie diese Angaben');
+  await expect(form.errorSummary()).toContainText('Bitte schreiben Sie etwas bei: Vorname');
 });
