@@ -22,15 +22,8 @@ async fn start(extra: &[&str]) -> Server {
 }
 
 async fn rows(base: &str) -> u64 {
-    let r: Value = reqwest::Client::new()
-        .get(format!("{base}/inbox/submissions?limit=1"))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r: Value =
+        support::json(reqwest::Client::new().get(format!("{base}/inbox/submissions?limit=1")).bearer_auth(TOKEN)).await;
     r["total"].as_u64().unwrap()
 }
 
@@ -240,15 +233,8 @@ async fn routing_and_platform_credential() {
     let accepted = send(body.clone()).await.unwrap();
     assert_eq!(accepted.status(), 201);
     let reference = accepted.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_owned();
-    let stored: Value = client
-        .get(format!("{}/inbox/submissions/{reference}", server.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored: Value =
+        support::json(client.get(format!("{}/inbox/submissions/{reference}", server.base)).bearer_auth(TOKEN)).await;
     assert_eq!(stored["routing"]["ars"], "150020000000");
     // A LeiKa key of another service is refused.
     body["routing"]["leikaKey"] = json!("99999999999999");

@@ -63,28 +63,15 @@ struct Sender {
 impl Sender {
     async fn new(server: &Server) -> Sender {
         let http = reqwest::Client::new();
-        let transport: Value =
-            http.get(format!("{}/forms/{FORM}/transport", server.base)).send().await.unwrap().json().await.unwrap();
+        let transport: Value = support::json(http.get(format!("{}/forms/{FORM}/transport", server.base))).await;
         assert_eq!(transport["kind"], "fit-connect");
         let destination = transport["destinationId"].as_str().unwrap().to_owned();
-        let info: Value = http
-            .get(format!("{}/fit-connect/destinations/{destination}", server.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let info: Value =
+            support::json(http.get(format!("{}/fit-connect/destinations/{destination}", server.base))).await;
         assert_eq!(info["status"], "active");
         let kid = info["encryptionKid"].as_str().unwrap().to_owned();
-        let key: Value = http
-            .get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let key: Value =
+            support::json(http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base))).await;
         assert_eq!(key["key_ops"], json!(["wrapKey"]));
         assert_eq!(key["alg"], "RSA-OAEP-256");
         assert!(key.get("d").is_none(), "the private key never leaves the destination");
@@ -204,16 +191,9 @@ async fn a_correct_submission_is_decrypted_verified_and_filed() {
     assert_eq!(body["status"], "submitted");
     let reference = body["reference"].as_str().unwrap();
     assert!(reference.starts_with("SNU-"), "{reference}");
-    let stored: Value = sender
-        .http
-        .get(format!("{}/inbox/submissions/{reference}", server.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let stored: Value =
+        support::json(sender.http.get(format!("{}/inbox/submissions/{reference}", server.base)).bearer_auth(TOKEN))
+            .await;
     assert_eq!(stored["payload"]["anzeige"]["name"], "Zeynep Kaya-Müller");
     assert_eq!(stored["attachments"].as_array().unwrap().len(), 2);
     let file = sender
@@ -240,16 +220,8 @@ async fn refused(tamper: impl Fn(&str, String) -> String, change: impl Fn(&mut C
     assert!(detail.contains(expected), "expected \"{expected}\" in: {detail}");
     assert!(!detail.contains("Zeynep"), "no personal data in the message: {detail}");
     // Nothing was filed.
-    let list: Value = sender
-        .http
-        .get(format!("{}/inbox/submissions", server.base))
-        .bearer_auth(TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value =
+        support::json(sender.http.get(format!("{}/inbox/submissions", server.base)).bearer_auth(TOKEN)).await;
     assert_eq!(list["total"], 0);
 }
 

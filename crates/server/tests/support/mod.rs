@@ -54,3 +54,8 @@ pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
     let _ = child.wait();
     panic!("the server did not come up");
 }
+
+/// Send a request that must answer, and read its JSON body.
+pub async fn json(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
