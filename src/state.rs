@@ -607,15 +607,7 @@ impl FormState {
         let pending = match self.pending.get_untracked() {
             Some(p) => p,
             None => {
-                let all = self.errors.with_untracked(|e| e.issues.clone());
-                if !all.is_empty() {
-                    self.flag(&all);
-                    self.summary_focus.update(|n| *n += 1);
-                    return;
-                }
-                let form = self.form.get_value();
-                let ctx = Context::on(self.today);
-                let data = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
+                let Some((form, data)) = self.payload_if_valid() else { return };
                 let config = self.config.get_value();
                 let request = api::SubmissionRequest {
                     form_id: form.def().id.clone(),
@@ -706,19 +698,26 @@ impl FormState {
         });
     }
 
-    /// Send over FIT-Connect: encrypted in this browser, through the server's relay. Network
-    /// errors and 5xx are retried with backoff; a retry continues the same submission.
-    fn submit_fit(self, transport: crate::fit::FitTransport) {
-        use crate::fit_send::FitError;
+    /// The submission payload of the current answers; `None` when they have errors, which are
+    /// then shown and the error summary focused.
+    fn payload_if_valid(&self) -> Option<(Arc<Form>, serde_json::Value)> {
         let all = self.errors.with_untracked(|e| e.issues.clone());
         if !all.is_empty() {
             self.flag(&all);
             self.summary_focus.update(|n| *n += 1);
-            return;
+            return None;
         }
         let form = self.form.get_value();
         let ctx = Context::on(self.today);
         let payload = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
+        Some((form, payload))
+    }
+
+    /// Send over FIT-Connect: encrypted in this browser, through the server's relay. Network
+    /// errors and 5xx are retried with backoff; a retry continues the same submission.
+    fn submit_fit(self, transport: crate::fit::FitTransport) {
+        use crate::fit_send::FitError;
+        let Some((form, payload)) = self.payload_if_valid() else { return };
         let files: Vec<antrag_core::FileRef> = self
             .answers
             .with_untracked(|a| antrag_core::file_refs(&form, a))
