@@ -288,7 +288,8 @@ impl FormState {
             fine.with_value(|f| f.values.diff(|path, _| antrag_core::answers::get(a, path).cloned()))
         });
         let required = answers.with_untracked(|a| {
-            fine.with_value(|f| f.required.diff(|path, _| antrag_core::is_required(&form, a, &ctx, path)))
+            let requirements = antrag_core::Requirements::new(&form, a, &ctx);
+            fine.with_value(|f| f.required.diff(|path, _| requirements.is_required(path)))
         });
         let errors = self.errors.with_untracked(|e| {
             self.flagged.with_untracked(|flags| {

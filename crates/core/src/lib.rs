@@ -72,8 +72,24 @@ pub fn field_error(form: &Form, answers: &Answers, ctx: &Context, path: &FieldPa
 /// Whether the field at `path` must be answered for these answers (its `required` flag, or
 /// its `requiredIf` condition). Renderers mark the others "optional".
 pub fn is_required(form: &Form, answers: &Answers, ctx: &Context, path: &FieldPath) -> bool {
-    match form.field(&path.static_path()) {
-        Some(field) => eval::Eval::new(form, answers, *ctx).is_required(field, path),
-        None => false,
+    Requirements::new(form, answers, ctx).is_required(path)
+}
+
+/// [`is_required`] for many paths of the same answers: one evaluation, whose visibility
+/// verdicts the conditions share.
+pub struct Requirements<'a> {
+    form: &'a Form,
+    eval: eval::Eval<'a>,
+}
+
+impl<'a> Requirements<'a> {
+    /// Judge `answers` of `form` on the day of `ctx`.
+    pub fn new(form: &'a Form, answers: &'a Answers, ctx: &Context) -> Self {
+        Requirements { form, eval: eval::Eval::new(form, answers, *ctx) }
+    }
+
+    /// Whether the field at `path` must be answered.
+    pub fn is_required(&self, path: &FieldPath) -> bool {
+        self.form.field(&path.static_path()).is_some_and(|field| self.eval.is_required(field, path))
     }
 }

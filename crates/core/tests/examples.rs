@@ -226,3 +226,27 @@ fn field_error_agrees_with_validate_field_by_field() {
         }
     }
 }
+
+#[test]
+fn requirements_of_many_paths_agree_with_is_required_one_by_one() {
+    // The renderer asks one `Requirements` about every field after a change; sharing its
+    // evaluation must not change any verdict, in whatever order the paths come.
+    for (id, form, examples) in demo_forms() {
+        let ctx = context(&examples);
+        let empty = antrag_core::Answers::new();
+        let paths: Vec<_> = validate(&form, &empty, &ctx).issues.into_iter().map(|i| i.path).collect();
+        let mut cases: Vec<Value> = examples["valid"].as_object().unwrap().values().cloned().collect();
+        cases.extend(examples["invalid"].as_object().unwrap().values().map(|c| c["answers"].clone()));
+        for answers in cases {
+            let answers: antrag_core::Answers = serde_json::from_value(answers).unwrap();
+            let shared = antrag_core::Requirements::new(&form, &answers, &ctx);
+            for path in paths.iter().chain(paths.iter().rev()) {
+                assert_eq!(
+                    shared.is_required(path),
+                    antrag_core::is_required(&form, &answers, &ctx, path),
+                    "{id}: {path}"
+                );
+            }
+        }
+    }
+}
