@@ -198,8 +198,12 @@ pub fn answer(lang: &str, def: &FormDef, field: &Field, value: Option<&Value>) -
             Ok(d) => date(lang, &d.to_string()),
             Err(_) => s.clone(),
         },
+        // The parts as typed (`2032-1-2T10:15`), like a date answer.
         (DataType::DateTime, Value::String(s)) => match s.split_once('T') {
-            Some((d, time)) => format!("{}, {time}", date(lang, d)),
+            Some((d, time)) => match antrag_core::parse_date_answer(d) {
+                Ok(d) => format!("{}, {time}", date(lang, &d.to_string())),
+                Err(_) => s.clone(),
+            },
             None => s.clone(),
         },
         (DataType::Num | DataType::NumInt | DataType::NumCurrency, v) => {
@@ -284,5 +288,21 @@ mod tests {
             &ErrorCode::DateTooLate { max: "2010-11-28".into() },
         );
         assert_eq!(late, "„Geburtsdatum“ muss am oder vor dem 28. November 2010 liegen.");
+    }
+
+    #[test]
+    fn dates_and_date_times_as_typed_are_written_out() {
+        let form = antrag_core::Form::from_json(include_str!("../forms/wohngeld.json")).unwrap();
+        let (def, call) = (form.def(), form.field("zeitraum.rueckruf_termin").unwrap());
+        let shown = |text: &str| answer("de", def, call, Some(&Value::String(text.into())));
+        // Day and month typed without a leading zero, as citizens do.
+        assert_eq!(shown("2032-1-2T10:15").as_deref(), Some("2. Januar 2032, 10:15"));
+        assert_eq!(shown("2026-11-30T09:05").as_deref(), Some("30. November 2026, 09:05"));
+        assert_eq!(shown("2032-13-2T10:15").as_deref(), Some("2032-13-2T10:15"));
+        let start = form.field("zeitraum.beginn").unwrap();
+        assert_eq!(
+            answer("de", def, start, Some(&Value::String("2032-1-3".into()))).as_deref(),
+            Some("3. Januar 2032")
+        );
     }
 }
