@@ -14,15 +14,20 @@ DATA_DIR ?= ./data
 METADATA_SCHEMA := ../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json
 FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=test $(if $(wildcard $(METADATA_SCHEMA)),--fit-connect-metadata-schema $(METADATA_SCHEMA))
 
-.PHONY: run test bench build bootstrap fetch web server lint test-native test-wasm test-e2e clean
+# The one test date of every test layer (docs/testing.md): tests/today.txt, unless
+# ANTRAG_TEST_TODAY=YYYY-MM-DD is given for the whole run.
+TEST_TARGETS := test test-today test-native test-wasm test-e2e
+$(TEST_TARGETS): export ANTRAG_TEST_TODAY := $(or $(strip $(ANTRAG_TEST_TODAY)),$(shell cat tests/today.txt))
+
+.PHONY: run test bench build bootstrap fetch web server lint test-native test-wasm test-e2e test-today clean
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
 	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist $(FIT_CONNECT)
 
 ## Run every test: formatting, lints, native, wasm in headless Chromium, end-to-end in headless Chromium
-test: bootstrap fetch lint web test-native test-wasm test-e2e
-	@echo "make test: all checks passed"
+test: test-today bootstrap fetch lint web test-native test-wasm test-e2e
+	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
 ## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline) and
 ## the core's criterion benchmarks; results in target/bench/results.{md,json}
@@ -33,6 +38,13 @@ bench: bootstrap fetch web server
 
 bootstrap:
 	@scripts/bootstrap.sh
+
+## Stop at once when the test date is not a real calendar day
+test-today:
+	@d='$(ANTRAG_TEST_TODAY)'; \
+	if ! [[ "$$d" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$$ ]] || [ "$$(date -u -d "$$d" +%F 2>/dev/null)" != "$$d" ]; then \
+	  echo "make: ANTRAG_TEST_TODAY=\"$$d\" is not a date: write a real calendar day as YYYY-MM-DD, e.g. ANTRAG_TEST_TODAY=2029-02-28" >&2; exit 2; \
+	fi; echo "make: test date $$d (tests/today.txt, or ANTRAG_TEST_TODAY)"
 
 fetch:
 	cargo fetch --locked --quiet
@@ -51,13 +63,13 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p antrag --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
-test-native:
+test-native: test-today
 	cargo test --workspace --locked
 
-test-wasm:
+test-wasm: test-today
 	cargo test -p antrag --target wasm32-unknown-unknown --test web --locked
 
-test-e2e:
+test-e2e: test-today
 	cargo build -p antrag-server --locked
 	ANTRAG_E2E_PORT=$$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') npx playwright test
 

@@ -32,7 +32,8 @@ for entry in "${schemas[@]}"; do
     continue
   fi
   "$bin" import-fim "$file" --codelists "$fixtures/codelists" --id "$id" -o "$out/$id.json" > "$out/$id.report.txt"
-  "$bin" sample-answers "$out/$id.json" > "$out/examples/$id.answers"
+  # Valid on the test date (tests/today.txt, or ANTRAG_TEST_TODAY), like every other example.
+  "$bin" sample-answers "$out/$id.json" --today "${ANTRAG_TEST_TODAY:-$(cat tests/today.txt)}" > "$out/examples/$id.answers"
   python3 -c 'import json, sys; print(json.dumps({"valid": {"generated": json.load(open(sys.argv[1]))}}, ensure_ascii=False, indent=2))' \
     "$out/examples/$id.answers" > "$out/examples/$id.json"
   rm "$out/examples/$id.answers"

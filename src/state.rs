@@ -183,9 +183,9 @@ pub struct ShownView {
 }
 
 impl FormState {
-    /// A fresh state for a form.
-    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig) -> Self {
-        let today = dom::today();
+    /// A fresh state for a form, judged on `today` (the citizen's date: `dom::today()`; tests
+    /// pass the test date).
+    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig, today: Date) -> Self {
         let drafts =
             DraftStore::new(&form.def().id, &form.def().version, &config.instance, config.draft_days, config.drafts);
         let form = StoredValue::new(Arc::new(form));

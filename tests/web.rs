@@ -41,7 +41,13 @@ fn mount_field(key: &str, lang: &str) -> (FormState, web_sys::HtmlElement, impl 
     let lang = lang.to_owned();
     let path = FieldPath::root().key(key);
     let handle = leptos::mount::mount_to(el.clone(), move || {
-        let state = FormState::new(form, RwSignal::new(lang), "t-", antrag::config::ClientConfig::default());
+        let state = FormState::new(
+            form,
+            RwSignal::new(lang),
+            "t-",
+            antrag::config::ClientConfig::default(),
+            antrag_testing::today(),
+        );
         slot.set(Some(state));
         view! { <FieldView state=state field=field path=path /> }
     });

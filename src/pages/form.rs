@@ -91,7 +91,7 @@ fn FormFlow(
     } else {
         "f-".to_owned()
     };
-    let state = FormState::new(form, lang, &prefix, config);
+    let state = FormState::new(form, lang, &prefix, config, crate::dom::today());
     if matches!(transport, crate::fit::Transport::FitConnect(_)) {
         // Files kept for drafts that have expired since go now.
         leptos::task::spawn_local(crate::file_store::purge_expired());

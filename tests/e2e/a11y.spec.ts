@@ -1,6 +1,6 @@
 // Accessibility sweep: axe-core (WCAG 2.1 A and AA) over every page state of every demo form —
 // empty, with errors shown, every step filled, answer summary, confirmation — and the catalog.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { readdirSync } from 'node:fs';
 import { expectAccessible } from './support';
 import { definition, examples, sendAccessibly } from './driver';

@@ -1,6 +1,6 @@
 // The first vertical slice: fill the demo form in a real browser, see the error for a bad
 // PLZ, fix it, upload a file, send, and find the stored submission through the server.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { FormPage, Inbox, expectAccessible } from './support';
 
 test('fill, fix a bad PLZ, upload, send, and find the stored submission', async ({ page, request }) => {

@@ -1,7 +1,7 @@
 // The size budget of the web bundle: what a citizen's browser downloads before the first form
 // renders (wasm + JS glue + CSS + index.html + boot.js), gzip level 9. Deterministic — bytes,
 // not time — so it can fail a build: raise the budget only with a reason in the commit.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 

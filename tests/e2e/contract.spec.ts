@@ -2,7 +2,7 @@
 // the fields and in the summary in the citizen's language; network failures keep every answer
 // and offer "send again" with the same idempotency key; the platform profile's headers and
 // routing fields travel with the submission.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { Driver, definition, examples } from './driver';
 import { Inbox } from './support';
 

@@ -16,9 +16,10 @@ export async function definition(request: APIRequestContext, id: string): Promis
   return response.json();
 }
 
-/** Named valid and invalid answers of a demo or test form. */
+/** Named valid and invalid answers of a demo or test form, their relative dates (`{today+3d}`)
+ * resolved for the test date (playwright.config.ts writes them to target/e2e-examples). */
 export function examples(id: string): any {
-  for (const path of [`forms/examples/${id}.json`, `tests/e2e/forms/examples/${id}.json`, `target/e2e-fim/examples/${id}.json`]) {
+  for (const path of [`target/e2e-examples/${id}.json`, `target/e2e-fim/examples/${id}.json`]) {
     if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8'));
   }
   return { valid: {}, invalid: {} };

@@ -1,7 +1,8 @@
 // Embedding on a hostile host page under a strict CSP: one script tag, shadow-root isolation,
 // theming by custom properties, host events and identity, two independent instances, SRI,
 // browser Back inside the host page, and DOM tampering (auto-translate) that must not crash.
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { Driver, definition, examples } from './driver';
 

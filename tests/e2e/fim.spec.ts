@@ -2,7 +2,7 @@
 // run before the server starts): each renders, is filled in with valid answers found by the
 // validator, passes validation, is submitted and stored — with zero axe violations on every page.
 // The exports live in ../shared/fixtures/fim (test use only); without them these tests skip.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expectAccessible, Inbox } from './support';
 import { Driver, definition, examples, sendAccessibly } from './driver';

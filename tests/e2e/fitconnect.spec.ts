@@ -3,10 +3,12 @@
 // destination, which decrypts and verifies everything (key, hashes, metadata schema, payload
 // schema, antrag-core) before filing the application in the inbox. Nothing readable passes
 // the relay; tampering and unusable keys are refused with a clear message.
-import { test, expect, Page, Request } from '@playwright/test';
+import { Page, Request } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { expectAccessible, Inbox } from './support';
 import { Driver, definition, domId } from './driver';
 import { officialMetadataSchema } from '../../playwright.config';
+import { daysFromToday } from './clock';
 
 const FORM = 'sondernutzung';
 const NAME = 'Zeynep Kaya-Müller';
@@ -27,10 +29,12 @@ async function fill(page: Page, lageplan: Buffer) {
   await expect(page.locator('h1')).toBeVisible();
   await page.locator(`#${domId(['anzeige', 'name'])}`).fill(NAME);
   await page.locator(`#${domId(['anzeige', 'email'])}`).fill('zeynep@example.de');
+  // The use starts a week after the test date (it must not lie in the past).
   const beginn = domId(['anzeige', 'beginn']);
-  await page.locator(`#${beginn}`).fill('2');
-  await page.locator(`#${beginn}-month`).fill('6');
-  await page.locator(`#${beginn}-year`).fill('2031');
+  const start = daysFromToday(7);
+  await page.locator(`#${beginn}`).fill(start.day);
+  await page.locator(`#${beginn}-month`).fill(start.month);
+  await page.locator(`#${beginn}-year`).fill(start.year);
   await page.locator(`#${domId(['anzeige', 'lageplan'])}`).setInputFiles({ name: 'lageplan.pdf', mimeType: 'application/pdf', buffer: lageplan });
   await expect(page.locator('.antrag-file__name', { hasText: 'lageplan.pdf' })).toBeVisible();
   await page.locator(`#${domId(['anzeige', 'fotos'])}`).setInputFiles({ name: 'flaeche.png', mimeType: 'image/png', buffer: png() });
@@ -170,15 +174,18 @@ test('a destination key that may not wrap keys is refused before anything is enc
   expect(creates).toHaveLength(0);
 });
 
-test('benchmark: encrypting a 10 MB attachment in Chromium', async ({ page }) => {
-  // A figure for the record (printed, not asserted): speed is measured, never tested.
-  await fill(page, pdf(10 * 1024 * 1024));
+test('a 10 MB attachment is encrypted in the browser and arrives whole', async ({ page, request }) => {
+  // How long the encryption takes is measured by `make bench` (the test clock here fakes the
+  // page's performance timeline); this checks that a large file goes through at all.
+  const big = pdf(10 * 1024 * 1024);
+  await fill(page, big);
   await page.locator('button[data-action="submit"]').click();
   await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet', { timeout: 60_000 });
-  const measures = await page.evaluate(() =>
-    performance.getEntriesByType('measure').filter((m) => m.name.startsWith('antrag:fit-connect:encrypt:')).map((m) => ({ name: m.name, ms: m.duration })));
-  const big = measures.find((m) => Number(m.name.split(':').pop()) >= 10 * 1024 * 1024);
-  expect(big, JSON.stringify(measures)).toBeTruthy();
-  console.log(`FIT-Connect: SHA-512 + JWE (RSA-OAEP-256/A256GCM) of a 10 MB attachment took ${big!.ms.toFixed(0)} ms in Chromium`);
-  test.info().annotations.push({ type: 'encrypt 10 MB', description: `${big!.ms.toFixed(0)} ms` });
+  const reference = (await page.locator('.antrag-reference').innerText()).trim();
+  const inbox = new Inbox(request);
+  const stored = await inbox.submission(reference);
+  const file = stored.attachments.find((a: any) => a.name === 'lageplan.pdf');
+  expect(file.size).toBe(big.length);
+  const downloaded = await inbox.attachment(file.id);
+  expect(Buffer.from(await downloaded.body()).equals(big)).toBe(true);
 });

@@ -1,7 +1,7 @@
 // Conditions, repeatable groups, steps with the browser's Back and Forward, the error
 // summary's links, change links from the summary, the confirmation and its print copy, and
 // the language switch.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { Driver, definition, examples } from './driver';
 import { FormPage, Inbox } from './support';
 
@@ -135,7 +135,7 @@ test('change links go to the field and come back to the summary; confirmation an
   await expect(form.heading()).toHaveText('Antrag erfolgreich gesendet');
   const reference = await page.locator('.antrag-reference').innerText();
   expect(reference).toMatch(/^MEB-\d{4}-\d{6}$/);
-  await expect(page.locator('.antrag-received')).toContainText(/Eingegangen am \d+\. \w+ \d{4} um \d\d:\d\d Uhr/);
+  await expect(page.locator('.antrag-received')).toContainText(/Eingegangen am \d+\. \p{L}+ \d{4} um \d\d:\d\d Uhr/u);
   await expect(page.getByText('innerhalb von drei Werktagen')).toBeVisible();
   await expect(page.locator('.antrag-copy')).toContainText('Kyjiw');
   expect((await inbox.submission(reference)).payload.person.geburtsort).toBe('Kyjiw');

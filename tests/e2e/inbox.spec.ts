@@ -1,8 +1,9 @@
 // The clerk inbox: token login, the list, a submission labelled like the form, downloads.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { expectAccessible } from './support';
 import { inboxToken } from '../../playwright.config';
 import { examples, fileFor } from './driver';
+import { testToday } from './clock';
 
 test('a clerk signs in, opens an application and downloads its attachment', async ({ page, request }) => {
   // An application with a file, sent through the API.
@@ -12,10 +13,9 @@ test('a clerk signs in, opens an application and downloads its attachment', asyn
   expect(upload.status()).toBe(201);
   const answers = structuredClone(examples('bewohnerparkausweis').valid.not_keeper_with_proof);
   answers.fahrzeug.nutzungsnachweis = [await upload.json()];
-  const today = new Date().toISOString().slice(0, 10);
   const sent = await request.post('/api/v1/submissions', {
     headers: { 'Idempotency-Key': crypto.randomUUID() },
-    data: { formId: 'bewohnerparkausweis', formVersion: '1.0.0', language: 'de', data: answers, clientDate: today },
+    data: { formId: 'bewohnerparkausweis', formVersion: '1.0.0', language: 'de', data: answers, clientDate: testToday },
   });
   expect(sent.status()).toBe(201);
   const { reference } = await sent.json();

@@ -1,6 +1,7 @@
 // The whole flow by keyboard alone: Tab to reach things, type, arrow keys in radio groups,
 // Space on the file input, Enter to go on and to send. No mouse, no clicks, no fills.
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { fileFor } from './driver';
 
 /** Press Tab until `selector` has focus (at most 40 times): proves it is reachable. */

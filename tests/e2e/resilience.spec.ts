@@ -1,12 +1,15 @@
 // Never lose a citizen's answers, never store a submission twice: reloads, closed browsers,
 // a killed server, dropped responses, 500/503/429, timeouts, offline and back — each checked
 // in a real browser against the real server, with the stored rows counted in its database.
-import { test, expect, chromium, Page, BrowserContext } from '@playwright/test';
+import { chromium, Page, BrowserContext } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { execFileSync, spawn, ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Driver, definition, examples } from './driver';
+import { installTestClock } from './clock';
+import { serverClock } from '../../playwright.config';
 
 const SERVER = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
 const answers = examples('bewohnerparkausweis').valid.keeper;
@@ -79,6 +82,7 @@ test('close the browser and open it again (persistent storage)', async () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
     });
   let context: BrowserContext = await launch();
+  await installTestClock(context);
   let page = context.pages()[0] ?? (await context.newPage());
   const driver = new Driver(page, await definition(page.request, 'bewohnerparkausweis'));
   await page.goto('/forms/bewohnerparkausweis?lang=de');
@@ -86,6 +90,7 @@ test('close the browser and open it again (persistent storage)', async () => {
   await page.waitForTimeout(400);
   await context.close();
   context = await launch();
+  await installTestClock(context);
   page = context.pages()[0] ?? (await context.newPage());
   await page.goto('/forms/bewohnerparkausweis?lang=de');
   await page.locator('button[data-action="resume"]').click();
@@ -172,7 +177,7 @@ test('reload while a submission is pending: it is sent once after resuming', asy
 
 /** A server of its own (so it can be killed), on a free port with its own data directory. */
 async function ownServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists', '--enable-faults'], { stdio: 'ignore' });
+  const child = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists', '--enable-faults', ...serverClock], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);

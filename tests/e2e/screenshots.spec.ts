@@ -1,6 +1,6 @@
 // Screenshots of every screen of one demo form at 320 px (small phone), 640 px (a desktop at
 // 200 % zoom) and 1280 px, written to target/e2e-results/screenshots/ for people to look at.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { mkdirSync } from 'node:fs';
 import { Driver, definition, examples } from './driver';
 

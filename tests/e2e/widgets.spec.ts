@@ -1,8 +1,9 @@
 // Every widget type, on the long Wohngeld form: what the citizen types or picks lands in the
 // answers, is tidied where that helps (currency, IBAN, time), and the core's verdict shows.
-import { test, expect } from '@playwright/test';
+import { test, expect } from './fixtures';
 import { Driver, definition, examples, fileFor } from './driver';
 import { FormPage } from './support';
+import { daysFromToday } from './clock';
 
 test('text, select, radios, date, time, Steuer-ID and the optional marker', async ({ page }) => {
   const form = new FormPage(page);
@@ -116,9 +117,11 @@ test('numbers, currency, files, checkboxes, consent, IBAN, locked, static and da
   await iban.blur();
   await expect(iban).toHaveValue('DE89 3704 0044 0532 0130 00');
   await page.locator('#f-zeitraum-rueckruf').check();
-  await page.locator('#f-zeitraum-rueckruf_termin').fill('30');
-  await page.locator('#f-zeitraum-rueckruf_termin-month').fill('11');
-  await page.locator('#f-zeitraum-rueckruf_termin-year').fill('2026');
+  // A call-back must lie between today and a month ahead: two days after the test date.
+  const callBack = daysFromToday(2);
+  await page.locator('#f-zeitraum-rueckruf_termin').fill(callBack.day);
+  await page.locator('#f-zeitraum-rueckruf_termin-month').fill(callBack.month);
+  await page.locator('#f-zeitraum-rueckruf_termin-year').fill(callBack.year);
   await page.locator('#f-zeitraum-rueckruf_termin-time').fill('10:15');
   await driver.next();
 
@@ -134,7 +137,7 @@ test('numbers, currency, files, checkboxes, consent, IBAN, locked, static and da
   await page.locator('#f-erklaerung-datenschutz').check();
   await driver.next();
   await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
-  for (const shown of ['DE89 3704 0044 0532 0130 00', '420,00 €', '30. November 2026, 10:15', 'seite2.png']) {
+  for (const shown of ['DE89 3704 0044 0532 0130 00', '420,00 €', `${callBack.german}, 10:15`, 'seite2.png']) {
     await expect(page.locator('main')).toContainText(shown);
   }
   // A locked value cannot be changed, so it has no change link.

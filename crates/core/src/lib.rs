@@ -27,6 +27,7 @@ pub mod date;
 pub mod definition;
 pub mod error;
 mod eval;
+pub mod examples;
 pub mod form;
 pub mod formats;
 pub mod generate;

@@ -4,16 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use antrag_core::{submission_payload, validate, Answers, Context, Date, Form};
+use antrag_core::{submission_payload, validate, Answers, Form};
 use serde_json::Value;
 
 fn forms_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../forms")
-}
-
-fn load(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The bundled code lists (`codelists/*.json`).
@@ -50,16 +45,11 @@ fn demo_forms() -> Vec<(String, Form, Value)> {
             )
         });
         let id = form.def().id.clone();
-        let examples = load(&forms_dir().join("examples").join(format!("{id}.json")));
+        let examples = antrag_testing::examples(&id);
         out.push((id, form, examples));
     }
     assert!(!out.is_empty(), "no demo forms found");
     out
-}
-
-fn context(examples: &Value) -> Context {
-    let today = examples["today"].as_str().expect("examples name their today");
-    Context::on(Date::parse_iso(today).expect("today is YYYY-MM-DD"))
 }
 
 #[test]
@@ -72,7 +62,7 @@ fn demo_forms_lint_without_warnings() {
 #[test]
 fn valid_examples_pass() {
     for (id, form, examples) in demo_forms() {
-        let ctx = context(&examples);
+        let ctx = antrag_testing::context();
         let valid = examples["valid"].as_object().expect("valid examples");
         assert!(!valid.is_empty());
         for (name, answers) in valid {
@@ -86,7 +76,7 @@ fn valid_examples_pass() {
 #[test]
 fn invalid_examples_give_the_expected_reports() {
     for (id, form, examples) in demo_forms() {
-        let ctx = context(&examples);
+        let ctx = antrag_testing::context();
         for (name, case) in examples["invalid"].as_object().expect("invalid examples") {
             let answers: Answers = serde_json::from_value(case["answers"].clone()).unwrap();
             let report = serde_json::to_value(validate(&form, &answers, &ctx)).unwrap();
@@ -106,7 +96,7 @@ fn invalid_examples_give_the_expected_reports() {
 #[test]
 fn payload_drops_hidden_answers_and_types_values() {
     let (_, form, examples) = demo_forms().into_iter().find(|(id, ..)| id == "bewohnerparkausweis").unwrap();
-    let ctx = context(&examples);
+    let ctx = antrag_testing::context();
     let answers: Answers = serde_json::from_value(examples["valid"]["hidden_answers_are_ignored"].clone()).unwrap();
     let payload = submission_payload(&form, &answers, &ctx);
     assert_eq!(payload["fahrzeug"], serde_json::json!({"kennzeichen": "B-A 1", "ist_halter": true}));
@@ -122,8 +112,9 @@ fn the_documented_example_is_valid_and_behaves_as_described() {
     let end = start + doc[start..].find("```").unwrap();
     let form = Form::from_json(&doc[start..end]).unwrap_or_else(|p| panic!("{p:#?}"));
     assert!(form.warnings().is_empty(), "{:?}", form.warnings());
-    let ctx = Context::on(Date::new(2026, 11, 28).unwrap());
+    let ctx = antrag_testing::context();
     let check = |answers: serde_json::Value| -> Vec<String> {
+        let answers = antrag_testing::resolved(&answers.to_string()).unwrap();
         let answers: Answers = serde_json::from_value(answers).unwrap();
         validate(&form, &answers, &ctx).issues.iter().map(|i| format!("{} {}", i.path, i.error.code())).collect()
     };
@@ -131,13 +122,13 @@ fn the_documented_example_is_valid_and_behaves_as_described() {
     // Phone needed only without e-mail; description only for "sonstige"; end after start.
     assert_eq!(
         check(
-            serde_json::json!({"antragsteller": {"name": "A"}, "nutzung": {"art": "sonstige", "beginn": "2026-12-05", "ende": "2026-12-04", "flaeche": "3", "lageplan": file}})
+            serde_json::json!({"antragsteller": {"name": "A"}, "nutzung": {"art": "sonstige", "beginn": "{today+7d}", "ende": "{today+6d}", "flaeche": "3", "lageplan": file}})
         ),
         ["antragsteller.telefon required", "nutzung.beschreibung required", "nutzung.ende rule"]
     );
     assert_eq!(
         check(
-            serde_json::json!({"antragsteller": {"name": "A", "email": "a@b.de"}, "nutzung": {"art": "geruest", "beginn": "2026-11-30", "ende": "2026-12-04", "flaeche": "3", "lageplan": file}})
+            serde_json::json!({"antragsteller": {"name": "A", "email": "a@b.de"}, "nutzung": {"art": "geruest", "beginn": "{today+2d}", "ende": "{today+6d}", "flaeche": "3", "lageplan": file}})
         ),
         ["nutzung.beginn date_too_early"]
     );
@@ -145,8 +136,8 @@ fn the_documented_example_is_valid_and_behaves_as_described() {
 
 #[test]
 fn sample_answers_are_found_for_every_demo_form() {
-    for (id, form, examples) in demo_forms() {
-        let ctx = context(&examples);
+    for (id, form, _) in demo_forms() {
+        let ctx = antrag_testing::context();
         let answers = antrag_core::generate::sample_answers(&form, &ctx)
             .unwrap_or_else(|report| panic!("{id}: no sample answers: {:?}", report.issues));
         assert!(validate(&form, &answers, &ctx).is_valid(), "{id}");
@@ -157,7 +148,7 @@ fn sample_answers_are_found_for_every_demo_form() {
     for fields in [20, 200] {
         let form =
             Form::new(antrag_core::parse(&antrag_core::generate::definition(fields).to_string()).unwrap()).unwrap();
-        let ctx = Context::on(antrag_core::Date::new(2026, 11, 28).unwrap());
+        let ctx = antrag_testing::context();
         let answers = antrag_core::generate::sample_answers(&form, &ctx).unwrap();
         assert!(validate(&form, &answers, &ctx).is_valid(), "generated {fields}");
     }
@@ -173,7 +164,7 @@ fn sample_answers_report_what_cannot_be_answered() {
     )
     .unwrap();
     let form = Form::new(def).unwrap();
-    let ctx = Context::on(antrag_core::Date::new(2026, 11, 28).unwrap());
+    let ctx = antrag_testing::context();
     let report = antrag_core::generate::sample_answers(&form, &ctx).unwrap_err();
     assert_eq!(report.issues.len(), 1);
     assert_eq!(report.issues[0].path.to_string(), "code");
@@ -204,7 +195,7 @@ fn field_error_agrees_with_validate_field_by_field() {
     // The renderer answers a keystroke with `field_error`; it must say what `validate` says for
     // that field (rules and visibility aside).
     for (id, form, examples) in demo_forms() {
-        let ctx = context(&examples);
+        let ctx = antrag_testing::context();
         let mut cases: Vec<Value> = examples["valid"].as_object().unwrap().values().cloned().collect();
         cases.extend(examples["invalid"].as_object().unwrap().values().map(|c| c["answers"].clone()));
         for answers in cases {
@@ -232,7 +223,7 @@ fn requirements_of_many_paths_agree_with_is_required_one_by_one() {
     // The renderer asks one `Requirements` about every field after a change; sharing its
     // evaluation must not change any verdict, in whatever order the paths come.
     for (id, form, examples) in demo_forms() {
-        let ctx = context(&examples);
+        let ctx = antrag_testing::context();
         let empty = antrag_core::Answers::new();
         let paths: Vec<_> = validate(&form, &empty, &ctx).issues.into_iter().map(|i| i.path).collect();
         let mut cases: Vec<Value> = examples["valid"].as_object().unwrap().values().cloned().collect();

@@ -1,11 +1,11 @@
 //! Properties over arbitrary input: lint and validate never panic; our JSON Logic agrees with
 //! the reference implementation (jsonlogic-rs) on the supported operators; payloads are stable.
-use antrag_core::{lint, logic, validate, Answers, Context, Date, Form};
+use antrag_core::{lint, logic, validate, Answers, Context, Form};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 fn ctx() -> Context {
-    Context::on(Date::new(2026, 11, 28).unwrap())
+    antrag_testing::context()
 }
 
 fn json_leaf() -> impl Strategy<Value = Value> {

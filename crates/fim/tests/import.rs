@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use antrag_core::definition::{DataType, Field, FormDef, Group, Kind, Node, PrefillMode};
-use antrag_core::{validate, Context, Date, ErrorCode, Form, Text};
+use antrag_core::{validate, Context, ErrorCode, Form, Text};
 use antrag_fim::{import, CodeLists, Import, ImportError, Options};
 use serde_json::{json, Value};
 
@@ -51,7 +51,7 @@ fn group<'a>(def: &'a FormDef, path: &str) -> &'a Group {
 }
 
 fn today() -> Context {
-    Context::on(Date::new(2026, 11, 28).unwrap())
+    antrag_testing::context()
 }
 
 /// Issues as `path code` strings.

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use antrag_core::{Context, Date, Form};
+use antrag_core::Form;
 use antrag_fim::{import, CodeLists, ImportError, Options};
 
 fn fixtures() -> Option<PathBuf> {
@@ -55,7 +55,7 @@ fn every_shared_fixture_imports() {
     let Some(dir) = fixtures() else { return };
     let lists = CodeLists::load_dir(&dir.join("codelists")).expect("the shared code lists are genericode");
     let options = Options { codelists: lists, ..Options::default() };
-    let ctx = Context::on(Date::new(2026, 11, 28).unwrap());
+    let ctx = antrag_testing::context();
     let mut files = Vec::new();
     xml_files(&dir, &mut files);
     let mut lines = Vec::new();

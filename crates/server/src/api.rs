@@ -1,6 +1,6 @@
 //! The submission contract's handlers (`docs/api/openapi.yaml`).
 
-use antrag_core::{payload_schema, submission_payload, validate, Answers, Context, Date, FileRef};
+use antrag_core::{payload_schema, submission_payload, validate, Answers, Context, FileRef};
 use axum::body::Body;
 use std::net::{IpAddr, SocketAddr};
 
@@ -207,7 +207,7 @@ pub async fn upload(
         media_type: media_type.clone(),
         size,
         sha512: sha512.clone(),
-        created_at: now_rfc3339(),
+        created_at: state.clock.now_rfc3339(),
         claimed: false,
     };
     state.store.add_attachment(record).await.map_err(internal)?;
@@ -416,7 +416,7 @@ pub async fn submit(
     // Trust only the server's own records of attachments: size, type and checksum.
     let mut data = request.data;
     let attachment_ids = rewrite_file_refs(&state, &entry, &mut data).await?;
-    let ctx = Context::on(request_today(request.client_date.as_deref()));
+    let ctx = Context::on(state.clock.request_today(request.client_date.as_deref()));
     let report = validate(&entry.form, &data, &ctx);
     if !report.is_valid() {
         return Err(Problem::new(
@@ -428,7 +428,7 @@ pub async fn submit(
         .with("issues", serde_json::to_value(&report).unwrap_or(Value::Null)));
     }
     let payload = submission_payload(&entry.form, &data, &ctx);
-    let now = time::OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let new = NewSubmission {
         idempotency_key: key.to_owned(),
         request_sha256: hex(&Sha256::digest(&body)),
@@ -438,7 +438,7 @@ pub async fn submit(
         payload,
         reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
         year: now.year(),
-        received_at: now_rfc3339(),
+        received_at: crate::clock::rfc3339(now),
         status_token: random_token(32),
         attachment_ids,
         routing,
@@ -639,32 +639,6 @@ fn percent_encode(s: &str) -> String {
             }
         })
         .collect()
-}
-
-/// The date validation uses: the client's date when it is within a day of the server's
-/// (time zones), otherwise the server's.
-pub(crate) fn request_today(client: Option<&str>) -> Date {
-    let server = today();
-    match client.and_then(Date::parse_iso) {
-        Some(c) if (c.to_days() - server.to_days()).abs() <= 1 => c,
-        _ => server,
-    }
-}
-
-/// Today's date (UTC) on the server.
-pub fn today() -> Date {
-    let now = time::OffsetDateTime::now_utc();
-    Date::new(now.year(), u32::from(u8::from(now.month())), u32::from(now.day())).unwrap_or(Date {
-        year: 1970,
-        month: 1,
-        day: 1,
-    })
-}
-
-/// Current time as RFC 3339, seconds precision.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
 /// A random token of `bytes` bytes, hex (capability URLs, ids).

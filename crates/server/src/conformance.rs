@@ -32,6 +32,9 @@ pub struct Options {
     pub answers: Option<Value>,
     /// Extra headers every request carries (a platform credential).
     pub headers: Vec<(String, String)>,
+    /// The day the submissions are dated (`clientDate`) and the examples' relative dates are
+    /// resolved for: the backend's today (`Clock::system().today()` against a real backend).
+    pub today: antrag_core::Date,
 }
 
 /// One check's outcome.
@@ -179,10 +182,11 @@ pub fn new_key() -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-/// Valid example answers of a known demo form.
-pub fn built_in_answers(form: &str) -> Option<Value> {
+/// Valid example answers of a known demo form, their relative dates resolved for `today`.
+pub fn built_in_answers(form: &str, today: antrag_core::Date) -> Option<Value> {
     let (_, text) = BUILT_IN_EXAMPLES.iter().find(|(id, _)| *id == form)?;
-    let examples: Value = serde_json::from_str(text).ok()?;
+    let mut examples: Value = serde_json::from_str(text).ok()?;
+    antrag_core::examples::resolve(&mut examples, today).ok()?;
     examples["valid"].as_object()?.values().next().cloned()
 }
 
@@ -225,11 +229,6 @@ pub async fn upload_files(
     Ok(())
 }
 
-fn today() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
-}
-
 /// Run every check.
 pub async fn run(options: Options) -> Outcome {
     let mut out = Outcome::default();
@@ -266,13 +265,17 @@ pub async fn run(options: Options) -> Outcome {
     };
     out.record("catalog", catalog.as_ref().map(|_| format!("{} form(s)", forms.len())).map_err(Clone::clone));
     let chosen = options.form.clone().or_else(|| {
-        forms.iter().filter_map(|f| f["id"].as_str()).find(|id| built_in_answers(id).is_some()).map(str::to_owned)
+        forms
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .find(|id| built_in_answers(id, options.today).is_some())
+            .map(str::to_owned)
     });
     let Some(form_id) = chosen else {
         out.record("form", Err("no form with known example answers; pass --form and --answers".into()));
         return out;
     };
-    let Some(valid) = options.answers.clone().or_else(|| built_in_answers(&form_id)) else {
+    let Some(valid) = options.answers.clone().or_else(|| built_in_answers(&form_id, options.today)) else {
         out.record("form", Err(format!("no example answers for {form_id}; pass --answers")));
         return out;
     };
@@ -389,7 +392,7 @@ pub async fn run(options: Options) -> Outcome {
     }
 
     // Submissions.
-    let body = |data: &Answers| json!({"formId": form_id, "formVersion": version, "language": form.def().default_language, "data": data, "clientDate": today()});
+    let body = |data: &Answers| json!({"formId": form_id, "formVersion": version, "language": form.def().default_language, "data": data, "clientDate": options.today.to_string()});
     let missing_key = async {
         let r = kit.submit(&body(&answers), None).await?;
         kit.problem(r, StatusCode::BAD_REQUEST, "Problem").await.map(|_| "400 without Idempotency-Key".to_owned())

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod clock;
 pub mod conformance;
 pub mod faults;
 pub mod fitconnect;
@@ -70,6 +71,8 @@ pub struct Config {
     pub attachment_retention_days: u32,
     /// FIT-Connect relay and test destination.
     pub fit_connect: fitconnect::FitConnectConfig,
+    /// TESTS ONLY: start the server's clock on this day (12:00 UTC) instead of the system's.
+    pub test_only_today: Option<antrag_core::Date>,
 }
 
 impl Default for Config {
@@ -90,6 +93,7 @@ impl Default for Config {
             enable_faults: false,
             attachment_retention_days: 8,
             fit_connect: fitconnect::FitConnectConfig::default(),
+            test_only_today: None,
         }
     }
 }
@@ -109,6 +113,8 @@ pub struct AppState {
     pub faults: Arc<faults::Faults>,
     /// FIT-Connect relay and test destination.
     pub fit: Arc<fitconnect::FitConnect>,
+    /// Where dates and timestamps come from.
+    pub clock: clock::Clock,
 }
 
 /// Content-Security-Policy of every page the server sends: no inline script or style, no
@@ -223,6 +229,16 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
     let fit = fitconnect::FitConnect::new(&config.fit_connect, &catalog, &config.data_dir)?;
+    let clock = match config.test_only_today {
+        None => clock::Clock::system(),
+        Some(day) => {
+            tracing::warn!(
+                today = %day,
+                "TEST ONLY: the server's clock is set to {day} (--test-only-today); every date it checks and records is wrong in production"
+            );
+            clock::Clock::test_only_from(day)
+        }
+    };
     Ok(AppState {
         catalog: Arc::new(catalog),
         store,
@@ -230,6 +246,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         limiter,
         faults: Arc::default(),
         fit: Arc::new(fit),
+        clock,
     })
 }
 
@@ -244,12 +261,12 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
     let addr = listener.local_addr()?;
     state.fit.listening_on(addr);
     // Forget unclaimed uploads after the retention period, hourly.
-    let (store, days) = (state.store.clone(), state.config.attachment_retention_days);
+    let (store, days, clock) = (state.store.clone(), state.config.attachment_retention_days, state.clock);
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             every.tick().await;
-            match store.purge_unclaimed(days).await {
+            match store.purge_unclaimed(days, clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "unclaimed uploads purged"),
                 Err(error) => tracing::error!(%error, "purging unclaimed uploads failed"),

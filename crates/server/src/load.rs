@@ -26,6 +26,9 @@ pub struct Options {
     pub inbox_token: Option<String>,
     /// Every n-th submission is sent a second time with the same key (0: never).
     pub retry_every: usize,
+    /// The day the submissions are dated (`clientDate`) and the example answers' relative
+    /// dates are resolved for.
+    pub today: antrag_core::Date,
 }
 
 /// What the run measured.
@@ -110,17 +113,17 @@ pub async fn run(options: Options) -> Result<Report, String> {
         .map_err(|e| e.to_string())?;
     let form = antrag_core::Form::new(antrag_core::lint::parse_value(definition).map_err(|p| p[0].to_string())?)
         .map_err(|p| p[0].to_string())?;
-    let mut answers: Answers =
-        serde_json::from_value(built_in_answers(&options.form).ok_or("no example answers for this form")?)
-            .map_err(|e| e.to_string())?;
+    let mut answers: Answers = serde_json::from_value(
+        built_in_answers(&options.form, options.today).ok_or("no example answers for this form")?,
+    )
+    .map_err(|e| e.to_string())?;
     if !antrag_core::file_refs(&form, &answers).is_empty() {
         return Err("choose a form whose example answers have no files (attachments are claimed once)".into());
     }
     upload_files(&client, &base, &[], &form, &mut answers).await?;
-    let now = time::OffsetDateTime::now_utc();
     let body = json!({
         "formId": form.def().id, "formVersion": form.def().version, "language": form.def().default_language, "data": answers,
-        "clientDate": format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+        "clientDate": options.today.to_string()
     });
     let before = match &options.inbox_token {
         Some(t) => Some(count(&client, &base, t).await?),

@@ -53,6 +53,10 @@ enum Command {
         /// Header sent with every request, as NAME=VALUE (a platform credential); repeatable.
         #[arg(long = "header")]
         headers: Vec<String>,
+        /// The backend's today, YYYY-MM-DD (default: today, UTC): the submissions' date and the
+        /// day the examples' relative dates are resolved for.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<antrag_core::Date>,
     },
     /// Load a backend: N concurrent clients × M submissions, then count the stored rows.
     Load {
@@ -74,6 +78,9 @@ enum Command {
         /// Send every n-th submission twice with the same key, as after a lost response (0: never).
         #[arg(long, default_value_t = 10)]
         retry_every: usize,
+        /// The backend's today, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<antrag_core::Date>,
     },
     /// Import a FIM data schema (XDatenfelder 2.0 / 3.0.0 XML) as a form definition and print
     /// the import report (fields, groups, rules translated and not, warnings).
@@ -101,6 +108,23 @@ enum Command {
         /// Directory of code lists.
         #[arg(long, default_value = "codelists")]
         codelists: PathBuf,
+        /// The day the answers must be valid on, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<antrag_core::Date>,
+    },
+    /// Print the shared example answers (forms/examples/<id>.json) with their relative dates
+    /// (`{today+3d}`) resolved for a day — for test suites and backends outside Rust.
+    ResolveExamples {
+        /// Example files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The day, YYYY-MM-DD (default: today, UTC).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<antrag_core::Date>,
+        /// Directory to write the resolved files into (same names); without it, the one file
+        /// is printed.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Print a generated definition of N fields (the benchmark's forms: a realistic mix of
     /// types in sections of ten).
@@ -192,6 +216,11 @@ struct ServeArgs {
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
+    /// TESTS ONLY: start the server's clock on this day, YYYY-MM-DD, at 12:00 UTC, so that a
+    /// test suite fixes the browser's and the server's date alike (docs/testing.md). Logged as
+    /// a warning at start; never in production.
+    #[arg(long, value_parser = parse_date)]
+    test_only_today: Option<antrag_core::Date>,
     /// Log format.
     #[arg(long, env = "ANTRAG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -211,12 +240,13 @@ fn main() -> ExitCode {
         None => serve(cli.serve),
         Some(Command::Serve(args)) => serve(*args),
         Some(Command::Lint { files, codelists }) => lint(&files, &codelists),
-        Some(Command::Conformance { base_url, form, answers, headers }) => {
-            conformance(base_url, form, answers, headers)
+        Some(Command::Conformance { base_url, form, answers, headers, today }) => {
+            conformance(base_url, form, answers, headers, today.unwrap_or_else(system_today))
         }
-        Some(Command::Load { base_url, clients, submissions, form, inbox_token, retry_every }) => {
+        Some(Command::Load { base_url, clients, submissions, form, inbox_token, retry_every, today }) => {
+            let today = today.unwrap_or_else(system_today);
             let options =
-                antrag_server::load::Options { base_url, clients, submissions, form, inbox_token, retry_every };
+                antrag_server::load::Options { base_url, clients, submissions, form, inbox_token, retry_every, today };
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
             match runtime.block_on(antrag_server::load::run(options)) {
                 Ok(report) => {
@@ -260,9 +290,12 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
             ExitCode::SUCCESS
         }
-        Some(Command::SampleAnswers { file, codelists }) => {
+        Some(Command::ResolveExamples { files, today, out }) => {
+            resolve_examples(&files, today.unwrap_or_else(system_today), out)
+        }
+        Some(Command::SampleAnswers { file, codelists, today }) => {
             let Some(entry) = load_definition(&file, &codelists) else { return ExitCode::FAILURE };
-            let ctx = antrag_core::Context::on(antrag_server::api::today());
+            let ctx = antrag_core::Context::on(today.unwrap_or_else(system_today));
             match antrag_core::generate::sample_answers(&entry.form, &ctx) {
                 Ok(answers) => {
                     println!("{}", serde_json::to_string_pretty(&answers).expect("json"));
@@ -358,7 +391,61 @@ fn import_fim(
     ExitCode::SUCCESS
 }
 
-fn conformance(base_url: String, form: Option<String>, answers: Option<PathBuf>, headers: Vec<String>) -> ExitCode {
+/// Today on this machine's clock (UTC), for the tools that talk to a backend.
+fn system_today() -> antrag_core::Date {
+    antrag_server::clock::Clock::system().today()
+}
+
+/// A `YYYY-MM-DD` command-line value.
+fn parse_date(text: &str) -> Result<antrag_core::Date, String> {
+    antrag_core::Date::parse_iso(text)
+        .ok_or_else(|| format!("\"{text}\" is not a date: write a real calendar day as YYYY-MM-DD"))
+}
+
+fn resolve_examples(files: &[PathBuf], today: antrag_core::Date, out: Option<PathBuf>) -> ExitCode {
+    if out.is_none() && files.len() > 1 {
+        eprintln!("resolve-examples: give --out DIR for more than one file");
+        return ExitCode::FAILURE;
+    }
+    if let Some(dir) = &out {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!("resolve-examples: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    }
+    for file in files {
+        let resolved = std::fs::read_to_string(file).map_err(|e| e.to_string()).and_then(|text| {
+            let mut value: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            antrag_core::examples::resolve(&mut value, today).map_err(|e| e.to_string())?;
+            Ok(serde_json::to_string_pretty(&value).expect("json") + "\n")
+        });
+        let text = match resolved {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("resolve-examples: {}: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        match (&out, file.file_name()) {
+            (Some(dir), Some(name)) => {
+                if let Err(e) = std::fs::write(dir.join(name), text) {
+                    eprintln!("resolve-examples: {}: {e}", dir.join(name).display());
+                    return ExitCode::FAILURE;
+                }
+            }
+            _ => print!("{text}"),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn conformance(
+    base_url: String,
+    form: Option<String>,
+    answers: Option<PathBuf>,
+    headers: Vec<String>,
+    today: antrag_core::Date,
+) -> ExitCode {
     let answers = match answers.map(|p| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))) {
         Some(Ok(text)) => match serde_json::from_str(&text) {
             Ok(v) => Some(v),
@@ -378,7 +465,7 @@ fn conformance(base_url: String, form: Option<String>, answers: Option<PathBuf>,
         .filter_map(|h| h.split_once('='))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    let options = antrag_server::conformance::Options { base_url, form, answers, headers };
+    let options = antrag_server::conformance::Options { base_url, form, answers, headers, today };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let outcome = runtime.block_on(antrag_server::conformance::run(options));
     print!("{}", outcome.table());
@@ -427,6 +514,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         fit_connect,
         enable_faults: args.enable_faults,
         attachment_retention_days: args.attachment_retention_days,
+        test_only_today: args.test_only_today,
         platform_auth: args
             .platform_auth
             .as_deref()

@@ -372,11 +372,11 @@ impl Store {
         .await
     }
 
-    /// Delete uploads no submission claimed that are older than `days` (records and files).
-    /// Returns how many were removed.
-    pub async fn purge_unclaimed(&self, days: u32) -> Result<usize, StoreError> {
+    /// Delete uploads no submission claimed that were made more than `days` before `now`
+    /// (records and files). Returns how many were removed.
+    pub async fn purge_unclaimed(&self, days: u32, now: time::OffsetDateTime) -> Result<usize, StoreError> {
         let files = self.files.clone();
-        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+        let cutoff = now - time::Duration::days(i64::from(days));
         let cutoff = cutoff.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         self.with(move |conn| {
             let ids: Vec<String> = {
@@ -534,7 +534,8 @@ mod tests {
         };
         store.add_attachment(old).await.unwrap();
         std::fs::write(store.files_dir().join("old"), b"x").unwrap();
-        assert_eq!(store.purge_unclaimed(8).await.unwrap(), 1);
+        let now = crate::clock::Clock::test_only_from(antrag_testing::today()).now();
+        assert_eq!(store.purge_unclaimed(8, now).await.unwrap(), 1);
         assert!(store.attachment("old".into()).await.unwrap().is_none());
         assert!(!store.files_dir().join("old").exists());
         assert!(store.attachment("a1".into()).await.unwrap().is_some());

@@ -28,11 +28,11 @@ async fn rows(base: &str) -> u64 {
 }
 
 fn valid_body() -> Value {
-    let now = time::OffsetDateTime::now_utc();
+    let today = antrag_testing::today();
     json!({
         "formId": "bewohnerparkausweis", "formVersion": "1.0.0", "language": "de",
-        "data": conformance::built_in_answers("bewohnerparkausweis").unwrap(),
-        "clientDate": format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+        "data": conformance::built_in_answers("bewohnerparkausweis", today).unwrap(),
+        "clientDate": today.to_string()
     })
 }
 
@@ -49,8 +49,14 @@ async fn submit(base: &str, key: &str, body: &Value) -> reqwest::Response {
 #[tokio::test]
 async fn the_reference_server_passes_the_conformance_kit() {
     let server = start(&[]).await;
-    let outcome =
-        conformance::run(Options { base_url: server.base.clone(), form: None, answers: None, headers: vec![] }).await;
+    let outcome = conformance::run(Options {
+        base_url: server.base.clone(),
+        form: None,
+        answers: None,
+        headers: vec![],
+        today: antrag_testing::today(),
+    })
+    .await;
     assert!(outcome.passed(), "\n{}", outcome.table());
     assert!(outcome.checks.len() >= 18);
 }
@@ -95,6 +101,7 @@ async fn the_kit_fails_a_backend_that_ignores_idempotency() {
         form: None,
         answers: None,
         headers: vec![],
+        today: antrag_testing::today(),
     })
     .await;
     assert!(!outcome.passed());
@@ -280,6 +287,7 @@ async fn a_load_run_stores_every_submission_exactly_once() {
         form: "bewohnerparkausweis".into(),
         inbox_token: Some(TOKEN.into()),
         retry_every: 5,
+        today: antrag_testing::today(),
     })
     .await
     .unwrap();

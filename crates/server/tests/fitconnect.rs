@@ -145,8 +145,9 @@ fn case() -> Case {
     let ids = [uuid(), uuid()];
     let pdf = b"%PDF-1.7\n% test\n%%EOF\n".to_vec();
     let png = [&[0x89u8, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a][..], &[1u8; 64][..]].concat();
+    let today = antrag_testing::today();
     let data = json!({ "anzeige": {
-        "name": "Zeynep Kaya-Müller", "email": "zeynep@example.de", "beginn": "2031-06-02",
+        "name": "Zeynep Kaya-Müller", "email": "zeynep@example.de", "beginn": today.add_days(7).to_string(),
         "lageplan": [{ "id": ids[0], "name": "lageplan.pdf", "size": pdf.len(), "mediaType": "application/pdf" }],
         "fotos": [{ "id": ids[1], "name": "flaeche.png", "size": png.len(), "mediaType": "image/png" }],
     }})
@@ -164,7 +165,7 @@ fn case() -> Case {
             ],
         },
         "replyChannel": { "eMail": { "address": "zeynep@example.de" } },
-        "additionalReferenceInfo": { "applicationDate": "2026-11-28" },
+        "additionalReferenceInfo": { "applicationDate": today.to_string() },
     });
     Case { ids, files: [pdf, png], data, metadata }
 }
@@ -300,7 +301,7 @@ async fn the_relay_is_no_open_proxy_and_plain_submissions_are_refused() {
     let r = http
         .post(format!("{}/submissions", server.base))
         .header("idempotency-key", uuid())
-        .json(&json!({ "formId": FORM, "formVersion": "1.0.0", "language": "de", "data": {}, "clientDate": "2026-11-28" }))
+        .json(&json!({ "formId": FORM, "formVersion": "1.0.0", "language": "de", "data": {}, "clientDate": antrag_testing::today().to_string() }))
         .send()
         .await
         .unwrap();

@@ -31,7 +31,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::metadata::{is_uuid, uuid_v4, Hash, Metadata};
-use crate::api::{read_limited, request_today};
+use crate::api::read_limited;
 use crate::problem::Problem;
 use crate::store::{Attachment, NewSubmission, SubmitOutcome};
 use crate::AppState;
@@ -600,7 +600,7 @@ async fn verify_and_store(
                 media_type: meta.mime_type.clone(),
                 size: bytes.len() as u64,
                 sha512,
-                created_at: crate::api::now_rfc3339(),
+                created_at: state.clock.now_rfc3339(),
                 claimed: false,
             },
             bytes,
@@ -625,7 +625,7 @@ async fn verify_and_store(
         }
     }
     let date = metadata.additional_reference_info.as_ref().and_then(|r| r.application_date.as_deref());
-    let ctx = Context::on(request_today(date));
+    let ctx = Context::on(state.clock.request_today(date));
     let report = validate(&entry.form, &answers, &ctx);
     if let Some(issue) = report.issues.first() {
         return Err(format!(
@@ -650,7 +650,7 @@ async fn verify_and_store(
         }
     }
     let def = entry.form.def();
-    let now = time::OffsetDateTime::now_utc();
+    let now = state.clock.now();
     let new = NewSubmission {
         idempotency_key: format!("fit-connect-{submission}"),
         request_sha256: hash.content.chars().take(64).collect(),
@@ -660,7 +660,7 @@ async fn verify_and_store(
         payload: submission_payload(&entry.form, &answers, &ctx),
         reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
         year: now.year(),
-        received_at: crate::api::now_rfc3339(),
+        received_at: crate::clock::rfc3339(now),
         status_token: crate::api::random_token(32),
         attachment_ids: files.iter().map(|(a, _)| a.id.clone()).collect(),
         routing: Some(

@@ -25,8 +25,8 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Start a server with the demo forms; `configure` adds the test's own flags. Waits until
-/// `/health` answers (at most 20 s).
+/// Start a server with the demo forms, its clock on the test date (`antrag_testing::today`);
+/// `configure` adds the test's own flags. Waits until `/health` answers (at most 20 s).
 pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -38,6 +38,7 @@ pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
         .arg(root().join("forms"))
         .arg("--codelists-dir")
         .arg(root().join("codelists"))
+        .args(["--test-only-today", &antrag_testing::today().to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     configure(&mut command);
