@@ -702,16 +702,16 @@ impl FormState {
     /// The submission payload of the current answers; `None` when they have errors, which are
     /// then shown and the error summary focused.
     fn payload_if_valid(&self) -> Option<(Arc<Form>, serde_json::Value)> {
-        let all = self.errors.with_untracked(|e| e.issues.clone());
-        if !all.is_empty() {
-            self.flag(&all);
-            self.summary_focus.update(|n| *n += 1);
-            return None;
-        }
         let form = self.form.get_value();
         let ctx = Context::on(self.today);
-        let payload = self.answers.with_untracked(|a| antrag_core::submission_payload(&form, a, &ctx));
-        Some((form, payload))
+        match self.answers.with_untracked(|a| antrag_core::check(&form, a, &ctx)) {
+            Ok(valid) => Some((form, valid.into_inner())),
+            Err(report) => {
+                self.flag(&report.issues);
+                self.summary_focus.update(|n| *n += 1);
+                None
+            }
+        }
     }
 
     /// Send over FIT-Connect: encrypted in this browser, through the server's relay. Network

@@ -157,6 +157,25 @@ impl DateBound {
     }
 }
 
+/// A time as citizens type it, written the one way answers keep it: `9.30`, `930`, `9:30`,
+/// `9` → `09:30` / `09:00`; `None` for anything that is not a time of day.
+pub fn tidy_time(text: &str) -> Option<String> {
+    let text = text.trim();
+    if !text.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.') {
+        return None;
+    }
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let (h, m) = match (text.split_once([':', '.']), digits.len()) {
+        (Some((h, m)), _) => (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?),
+        (None, 3) => (digits[..1].parse().ok()?, digits[1..].parse().ok()?),
+        (None, 4) => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
+        (None, 1 | 2) => (digits.parse().ok()?, 0),
+        _ => return None,
+    };
+    let tidy = format!("{h:02}:{m:02}");
+    parse_time(&tidy).map(|_| tidy)
+}
+
 /// A time of day, `HH:MM` (24 hours).
 pub fn parse_time(text: &str) -> Option<(u32, u32)> {
     let (h, m) = text.split_once(':')?;
@@ -170,6 +189,23 @@ pub fn parse_time(text: &str) -> Option<(u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_tidied_the_way_citizens_type_them() {
+        for (typed, tidy) in [
+            ("930", "09:30"),
+            ("9.30", "09:30"),
+            ("9:30", "09:30"),
+            ("1415", "14:15"),
+            ("9", "09:00"),
+            (" 23:59 ", "23:59"),
+        ] {
+            assert_eq!(tidy_time(typed).as_deref(), Some(tidy), "{typed}");
+        }
+        for typed in ["2460", "24:00", "9:60", "abc", "9-30", "", "12345", "9:3:0"] {
+            assert_eq!(tidy_time(typed), None, "{typed}");
+        }
+    }
 
     #[test]
     fn days_round_trip_across_eras() {

@@ -478,15 +478,18 @@ fn check_files(field: &Field, value: &Value) -> Result<(), ErrorCode> {
     if files.len() as u32 > max_files {
         return Err(ErrorCode::TooManyFiles { max: max_files });
     }
-    for file in &files {
-        if let Some(max) = c.max_size.filter(|max| file.size > *max) {
-            return Err(ErrorCode::FileTooLarge { max });
-        }
-        if !c.media_types.is_empty()
-            && !c.media_types.iter().any(|allowed| media_type_matches(allowed, &file.media_type))
-        {
-            return Err(ErrorCode::FileTypeNotAllowed { allowed: c.media_types.clone() });
-        }
+    files.iter().try_for_each(|file| check_file(field, file.size, &file.media_type))
+}
+
+/// Whether one file of `size` bytes and (sniffed) `media_type` fits the field's limits: the
+/// same check the answers get, for a renderer to use before it uploads or keeps a file.
+pub fn check_file(field: &Field, size: u64, media_type: &str) -> Result<(), ErrorCode> {
+    let c = &field.constraints;
+    if let Some(max) = c.max_size.filter(|max| size > *max) {
+        return Err(ErrorCode::FileTooLarge { max });
+    }
+    if !c.media_types.is_empty() && !c.media_types.iter().any(|allowed| media_type_matches(allowed, media_type)) {
+        return Err(ErrorCode::FileTypeNotAllowed { allowed: c.media_types.clone() });
     }
     Ok(())
 }

@@ -193,9 +193,29 @@ pub fn is_bic(text: &str) -> bool {
         && bic[6..].iter().all(u8::is_ascii_alphanumeric)
 }
 
+/// Whether `text` is exactly `n` ASCII digits.
+fn digits(text: &str, n: usize) -> bool {
+    text.len() == n && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `text` is a LeiKa service key (Leistungsschlüssel): 14 digits.
+pub fn is_leika_key(text: &str) -> bool {
+    digits(text, 14)
+}
+
+/// Whether `text` is an Amtlicher Regionalschlüssel (ARS): 12 digits.
+pub fn is_ars(text: &str) -> bool {
+    digits(text, 12)
+}
+
+/// Whether `text` is an Amtlicher Gemeindeschlüssel (AGS): 8 digits.
+pub fn is_ags(text: &str) -> bool {
+    digits(text, 8)
+}
+
 /// Whether `text` is a German postcode: five digits, not starting with `00` (no such area).
 pub fn is_plz(text: &str) -> bool {
-    text.len() == 5 && text.bytes().all(|b| b.is_ascii_digit()) && !text.starts_with("00")
+    digits(text, 5) && !text.starts_with("00")
 }
 
 /// Whether `text` is a German tax identification number (Steuer-IdNr): 11 digits, no leading

@@ -22,12 +22,14 @@
 #![forbid(unsafe_code)]
 
 pub mod answers;
+pub mod check;
 pub mod codelist;
 pub mod date;
 pub mod definition;
 pub mod error;
 mod eval;
 pub mod examples;
+pub mod fill;
 pub mod form;
 pub mod formats;
 pub mod generate;
@@ -38,20 +40,23 @@ pub mod path;
 pub mod payload;
 #[cfg(feature = "schema")]
 pub mod schema;
+pub mod steps;
 pub mod text;
 pub mod visibility;
 pub mod widget;
 
 pub use answers::{Answers, FileRef};
+pub use check::{check, Payload, Valid};
 pub use codelist::{resolve_code_lists, CodeList};
 pub use date::Date;
 pub use definition::{DataType, Field, FormDef, Group, Kind, Node};
 pub use error::{ErrorCode, Issue, Report};
-pub use eval::{media_type_matches, parse_date_answer};
+pub use eval::{check_file, media_type_matches, parse_date_answer};
+pub use fill::{apply_host_data, carry_over, initial_answers};
 pub use form::{Context, Form};
 pub use lint::{lint, parse, Problem, Severity};
 pub use path::FieldPath;
-pub use payload::{file_refs, payload_schema, submission_payload};
+pub use payload::{file_refs, payload_schema};
 pub use text::Text;
 pub use visibility::{visibility, Visibility};
 pub use widget::{select_widget, WidgetKind};

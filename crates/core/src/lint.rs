@@ -327,7 +327,7 @@ impl Linter<'_> {
             }
         }
         if let Some(key) = &def.service.leika_key {
-            if key.len() != 14 || !key.bytes().all(|b| b.is_ascii_digit()) {
+            if !crate::formats::is_leika_key(key) {
                 self.out.push(warning("/service/leikaKey", "invalid_leika_key", "a LeiKa key has 14 digits"));
             }
         }

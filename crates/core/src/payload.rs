@@ -4,15 +4,7 @@ use serde_json::{json, Map, Value};
 
 use crate::answers::Answers;
 use crate::definition::{DataType, Field, FormDef, Format, Kind, Node};
-use crate::eval::Eval;
-use crate::form::{takes_answer, Context, Form};
-
-/// The payload of a submission: the visible answers, typed (numbers as JSON numbers, dates
-/// as `YYYY-MM-DD`, IBANs compact), keyed by data keys, repeatable groups as arrays; hidden
-/// fields and static texts dropped.
-pub fn submission_payload(form: &Form, answers: &Answers, ctx: &Context) -> Value {
-    Value::Object(Eval::new(form, answers, *ctx).payload())
-}
+use crate::form::{takes_answer, Form};
 
 /// A JSON Schema (2020-12) of the payloads a definition produces: what a receiver (e.g. a
 /// FIT-Connect destination) validates against. Conditional requirements are not expressed;

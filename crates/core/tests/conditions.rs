@@ -1,7 +1,7 @@
 //! Conditions: visibility (with cascades and steps), requiredIf, repeat scoping, and that
 //! hidden answers are neither validated nor submitted.
 mod common;
-use antrag_core::{submission_payload, visibility, Answers, FieldPath};
+use antrag_core::{visibility, Answers, FieldPath};
 use common::*;
 use serde_json::json;
 
@@ -51,7 +51,7 @@ fn hidden_answers_are_not_submitted_but_kept() {
     let f = form_a();
     let a: Answers =
         serde_json::from_value(json!({"hund": false, "details": {"rasse": "Dackel"}, "email": "x@y.de"})).unwrap();
-    let payload = submission_payload(&f, &a, &ctx());
+    let payload = antrag_core::check(&f, &a, &ctx()).unwrap().into_inner();
     assert_eq!(payload, json!({"hund": false, "email": "x@y.de"}));
     // The answers themselves still hold the hidden value, so it comes back when shown again.
     assert_eq!(a["details"]["rasse"], "Dackel");

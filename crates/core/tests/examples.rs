@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use antrag_core::{submission_payload, validate, Answers, Form};
+use antrag_core::{check, validate, Answers, Form};
 use serde_json::Value;
 
 fn forms_dir() -> PathBuf {
@@ -98,7 +98,7 @@ fn payload_drops_hidden_answers_and_types_values() {
     let (_, form, examples) = demo_forms().into_iter().find(|(id, ..)| id == "bewohnerparkausweis").unwrap();
     let ctx = antrag_testing::context();
     let answers: Answers = serde_json::from_value(examples["valid"]["hidden_answers_are_ignored"].clone()).unwrap();
-    let payload = submission_payload(&form, &answers, &ctx);
+    let payload = check(&form, &answers, &ctx).unwrap().into_inner();
     assert_eq!(payload["fahrzeug"], serde_json::json!({"kennzeichen": "B-A 1", "ist_halter": true}));
     assert_eq!(payload["antragsteller"]["geburtsdatum"], "2000-01-31");
     assert!(payload.get("kontakt").is_none(), "an unanswered group is absent");

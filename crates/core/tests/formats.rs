@@ -85,3 +85,14 @@ proptest! {
         agree(&format!("{local}@{}", labels.join(".")));
     }
 }
+
+#[test]
+fn routing_keys_are_digits_of_their_length() {
+    use antrag_core::formats::{is_ags, is_ars, is_leika_key};
+    assert!(is_leika_key("99050012104000"));
+    assert!(!is_leika_key("9905001210400") && !is_leika_key("9905001210400a") && !is_leika_key("990500121040000"));
+    assert!(is_ars("150020000000") && !is_ars("15002000000"));
+    assert!(is_ags("15002000") && !is_ags("1500200x"));
+    // Only ASCII digits: other Unicode digits are not part of a key.
+    assert!(!is_ags("١٥٠٠٢٠٠٠"));
+}

@@ -241,7 +241,7 @@ fn v3_rule_show_and_require_group() {
     assert_eq!(issues(&form, answers.clone()), Vec::<String>::new());
     // Not shown for a first application: its answers are not submitted.
     answers["F99000000010"] = json!("001");
-    let payload = antrag_core::submission_payload(&form, answers.as_object().unwrap(), &today());
+    let payload = antrag_core::check(&form, answers.as_object().unwrap(), &today()).unwrap().into_inner();
     assert!(payload.get("G99000000030").is_none(), "{payload:?}");
 }
 

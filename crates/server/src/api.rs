@@ -1,6 +1,6 @@
 //! The submission contract's handlers (`docs/api/openapi.yaml`).
 
-use antrag_core::{payload_schema, submission_payload, validate, Answers, Context, FileRef};
+use antrag_core::{check, payload_schema, Answers, Context, FileRef};
 use axum::body::Body;
 use std::net::{IpAddr, SocketAddr};
 
@@ -15,10 +15,11 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha512};
 use tokio::io::AsyncWriteExt;
 
-use crate::catalog::{hex, Entry};
+use crate::catalog::Entry;
 use crate::problem::Problem;
+use crate::shared::{constant_time_eq, hex, random_token};
+use crate::state::AppState;
 use crate::store::{Attachment, NewSubmission, SubmitOutcome};
-use crate::AppState;
 
 /// `GET /api/v1/health`: up, and the store answers.
 pub async fn health(State(state): State<AppState>) -> Result<Response, Problem> {
@@ -292,7 +293,8 @@ pub struct SubmissionRequest {
     pub form_version: String,
     /// Language the citizen used.
     pub language: String,
-    /// The payload (as produced by `antrag_core::submission_payload`).
+    /// The answers (the payload the web app built, or any answers a client sends): checked
+    /// again here with `antrag_core::check`.
     pub data: Answers,
     /// The citizen's date (`YYYY-MM-DD`), so that "today" means the same day in browser and
     /// server; accepted within one day of the server's date.
@@ -321,16 +323,15 @@ pub struct Routing {
 impl Routing {
     /// The first malformed field, if any.
     fn problem(&self) -> Option<String> {
-        let digits = |v: &Option<String>, n: usize| {
-            v.as_ref().is_some_and(|v| v.len() != n || !v.bytes().all(|b| b.is_ascii_digit()))
-        };
-        if digits(&self.leika_key, 14) {
+        use antrag_core::formats::{is_ags, is_ars, is_leika_key};
+        let bad = |v: &Option<String>, ok: fn(&str) -> bool| v.as_deref().is_some_and(|v| !ok(v));
+        if bad(&self.leika_key, is_leika_key) {
             return Some("routing.leikaKey must have 14 digits".into());
         }
-        if digits(&self.ars, 12) {
+        if bad(&self.ars, is_ars) {
             return Some("routing.ars must have 12 digits".into());
         }
-        if digits(&self.ags, 8) {
+        if bad(&self.ags, is_ags) {
             return Some("routing.ags must have 8 digits".into());
         }
         None
@@ -417,17 +418,15 @@ pub async fn submit(
     let mut data = request.data;
     let attachment_ids = rewrite_file_refs(&state, &entry, &mut data).await?;
     let ctx = Context::on(state.clock.request_today(request.client_date.as_deref()));
-    let report = validate(&entry.form, &data, &ctx);
-    if !report.is_valid() {
-        return Err(Problem::new(
+    let payload = check(&entry.form, &data, &ctx).map_err(|report| {
+        Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "validation",
             "The answers are not valid",
             format!("{} problem(s) found", report.issues.len()),
         )
-        .with("issues", serde_json::to_value(&report).unwrap_or(Value::Null)));
-    }
-    let payload = submission_payload(&entry.form, &data, &ctx);
+        .with("issues", serde_json::to_value(&report).unwrap_or(Value::Null))
+    })?;
     let now = state.clock.now();
     let new = NewSubmission {
         idempotency_key: key.to_owned(),
@@ -624,11 +623,6 @@ fn authorize_clerk(state: &AppState, headers: &HeaderMap) -> Result<(), Problem>
     }
 }
 
-/// Compare secrets in constant time.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -641,11 +635,16 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// A random token of `bytes` bytes, hex (capability URLs, ids).
-pub fn random_token(bytes: usize) -> String {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).expect("the operating system provides randomness");
-    hex(&buf)
+/// `POST /api/v1/_faults` (tests only): replace the queue of injected faults.
+pub async fn set_faults(State(state): State<AppState>, Json(plan): Json<crate::faults::Plan>) -> Response {
+    tracing::warn!(faults = plan.submissions.len(), "fault injection planned");
+    state.faults.replace(plan.submissions);
+    (StatusCode::NO_CONTENT, ()).into_response()
+}
+
+/// `GET /api/v1/_faults` (tests only): the faults still queued.
+pub async fn faults(State(state): State<AppState>) -> Response {
+    Json(json!({ "submissions": state.faults.pending() })).into_response()
 }
 
 /// Log an internal error (without personal data) and answer 500.

@@ -11,6 +11,8 @@ use antrag_core::{lint, resolve_code_lists, CodeList, Form, FormDef, Problem};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::shared::hex;
+
 /// One version of one form, ready to serve and to validate against.
 #[derive(Debug)]
 pub struct Entry {
@@ -198,9 +200,4 @@ pub fn load_code_lists(dir: &Path) -> (Vec<CodeList>, Vec<LoadError>) {
 
 fn io_problem(message: String) -> Problem {
     Problem { pointer: String::new(), code: "io".into(), severity: antrag_core::Severity::Error, message }
-}
-
-/// Lower-case hex of bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

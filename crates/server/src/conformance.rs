@@ -172,14 +172,9 @@ impl Kit {
     }
 }
 
-/// A new random idempotency key.
+/// A new random idempotency key (a UUID, as the contract recommends).
 pub fn new_key() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("randomness");
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = crate::catalog::hex(&b);
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    crate::shared::uuid_v4()
 }
 
 /// Valid example answers of a known demo form, their relative dates resolved for `today`.
@@ -362,7 +357,7 @@ pub async fn run(options: Options) -> Outcome {
                 }
                 let body = kit.json(r, "FileRef").await?;
                 use sha2::Digest;
-                let expected = crate::catalog::hex(&sha2::Sha512::digest(&content));
+                let expected = crate::shared::hex(&sha2::Sha512::digest(&content));
                 if body["sha512"] != json!(expected) {
                     return Err("sha512 does not match the content".into());
                 }

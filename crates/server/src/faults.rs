@@ -5,14 +5,11 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::problem::Problem;
-use crate::AppState;
 
 /// One fault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,11 +43,13 @@ impl Faults {
         self.queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front()
     }
 
-    fn replace(&self, faults: Vec<Fault>) {
+    /// Replace the queue.
+    pub fn replace(&self, faults: Vec<Fault>) {
         *self.queue.lock().unwrap_or_else(|p| p.into_inner()) = faults.into();
     }
 
-    fn pending(&self) -> Vec<Fault> {
+    /// The faults still queued.
+    pub fn pending(&self) -> Vec<Fault> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 }
@@ -60,18 +59,6 @@ impl Faults {
 pub struct Plan {
     /// Faults for the next submissions, in order.
     pub submissions: Vec<Fault>,
-}
-
-/// `POST /api/v1/_faults`: replace the queue.
-pub async fn set(State(state): State<AppState>, Json(plan): Json<Plan>) -> Response {
-    tracing::warn!(faults = plan.submissions.len(), "fault injection planned");
-    state.faults.replace(plan.submissions);
-    (StatusCode::NO_CONTENT, ()).into_response()
-}
-
-/// `GET /api/v1/_faults`: the faults still queued.
-pub async fn get(State(state): State<AppState>) -> Response {
-    Json(serde_json::json!({ "submissions": state.faults.pending() })).into_response()
 }
 
 /// What a fault does before the submission is handled: `Some(response)` ends the request.

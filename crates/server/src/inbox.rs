@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::internal;
-use crate::AppState;
+use crate::state::AppState;
 
 const COOKIE: &str = "antrag_inbox";
 
@@ -91,7 +91,7 @@ fn signed_in(state: &AppState, headers: &HeaderMap) -> bool {
     cookies
         .filter_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
         .chain(bearer.map(str::to_owned))
-        .any(|token| crate::api::constant_time_eq(token.as_bytes(), expected.as_bytes()))
+        .any(|token| crate::shared::constant_time_eq(token.as_bytes(), expected.as_bytes()))
 }
 
 fn login_page(state: &AppState, error: Option<&str>) -> Response {
@@ -122,7 +122,7 @@ async fn login(State(state): State<AppState>, Form(login): Form<Login>) -> Respo
         .config
         .inbox_token
         .as_deref()
-        .is_some_and(|t| crate::api::constant_time_eq(login.token.as_bytes(), t.as_bytes()));
+        .is_some_and(|t| crate::shared::constant_time_eq(login.token.as_bytes(), t.as_bytes()));
     if !ok {
         let mut response = login_page(&state, Some("Der Zugangsschlüssel ist nicht richtig."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;

@@ -102,8 +102,8 @@ pub struct NewSubmission {
     pub form_version: String,
     /// Language the citizen used.
     pub language: String,
-    /// Validated payload.
-    pub payload: Value,
+    /// The payload, as only the core's check makes it.
+    pub payload: antrag_core::Valid<antrag_core::Payload>,
     /// Prefix of the reference number.
     pub reference_prefix: String,
     /// Year for the reference number.
@@ -262,7 +262,7 @@ impl Store {
                     new.form_id,
                     new.form_version,
                     new.language,
-                    new.payload.to_string(),
+                    new.payload.get().to_string(),
                     new.received_at,
                     new.status_token,
                     new.routing.as_ref().map(Value::to_string)
@@ -469,6 +469,16 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
+    /// A payload of a one-field form, through the core's check as every stored payload.
+    fn checked(answers: Value) -> antrag_core::Valid<antrag_core::Payload> {
+        let form = antrag_core::Form::from_json(
+            r#"{"format": "antrag/1", "id": "f", "version": "1", "title": "F", "languages": ["de"],
+                "items": [{"field": "a", "datatype": "num_int", "label": "A"}]}"#,
+        )
+        .unwrap();
+        antrag_core::check(&form, answers.as_object().unwrap(), &antrag_testing::context()).unwrap()
+    }
+
     fn submission(key: &str, hash: &str) -> NewSubmission {
         NewSubmission {
             idempotency_key: key.into(),
@@ -476,7 +486,7 @@ mod tests {
             form_id: "f".into(),
             form_version: "1".into(),
             language: "de".into(),
-            payload: serde_json::json!({"a": 1}),
+            payload: checked(serde_json::json!({"a": "1"})),
             reference_prefix: "TST".into(),
             year: 2026,
             received_at: "2026-11-28T12:00:00Z".into(),

@@ -48,7 +48,7 @@ fn sha512(bytes: &[u8]) -> String {
 }
 
 fn uuid() -> String {
-    antrag_server::fitconnect::metadata::uuid_v4()
+    antrag_server::shared::uuid_v4()
 }
 
 /// What a sender does, with hooks to break it.

@@ -103,7 +103,7 @@ impl Hash {
     /// A SHA-512 hash of `bytes`.
     pub fn sha512(bytes: &[u8]) -> Hash {
         use sha2::{Digest, Sha512};
-        Hash { kind: "sha512".into(), content: crate::catalog::hex(&Sha512::digest(bytes)) }
+        Hash { kind: "sha512".into(), content: crate::shared::hex(&Sha512::digest(bytes)) }
     }
 
     /// The structural rule of the schema: type `sha512`, 128 lowercase hex digits.
@@ -141,7 +141,7 @@ impl Metadata {
         }
         for (i, a) in self.content_structure.attachments.iter().enumerate() {
             let at = format!("/contentStructure/attachments/{i}");
-            if !is_uuid(&a.attachment_id) {
+            if !crate::shared::is_uuid(&a.attachment_id) {
                 out.push(format!("{at}/attachmentId must be a UUID"));
             }
             out.extend(a.hash.problem(&format!("{at}/hash")));
@@ -162,34 +162,9 @@ impl Metadata {
     }
 }
 
-/// A UUID in its 8-4-4-4-12 hex form.
-pub fn is_uuid(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// A random UUID version 4.
-pub fn uuid_v4() -> String {
-    let mut b = [0u8; 16];
-    getrandom::fill(&mut b).expect("the operating system provides randomness");
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = crate::catalog::hex(&b);
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn uuids() {
-        let id = uuid_v4();
-        assert!(is_uuid(&id), "{id}");
-        assert_eq!(&id[14..15], "4");
-        assert!(!is_uuid("not-a-uuid"));
-    }
 
     #[test]
     fn hashes() {

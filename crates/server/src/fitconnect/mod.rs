@@ -22,6 +22,7 @@
 
 pub mod destination;
 pub mod metadata;
+pub mod relay;
 
 use std::collections::{BTreeMap, HashSet};
 use std::net::SocketAddr;
@@ -29,17 +30,11 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::api::{admit, read_limited};
 use crate::problem::Problem;
-use crate::AppState;
 
 /// The destination id that names the built-in test destination in `--fit-connect-form`.
 pub const TEST: &str = "test";
@@ -113,7 +108,7 @@ impl FitConnect {
                     Some(d) => d.id.clone(),
                     None => return Err("--fit-connect-form …=test needs --fit-connect-test-destination".into()),
                 }
-            } else if metadata::is_uuid(dest) {
+            } else if crate::shared::is_uuid(dest) {
                 dest.clone()
             } else {
                 return Err(format!("--fit-connect-form: destination \"{dest}\" is not a UUID (or \"test\")"));
@@ -253,153 +248,4 @@ fn relay_problem(detail: impl Into<String>) -> Problem {
 fn without_url(error: reqwest::Error) -> String {
     let text = error.without_url().to_string();
     text.chars().take(200).collect()
-}
-
-/// The relay routes under `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/forms/{id}/transport", get(transport))
-        .route("/fit-connect/destinations/{destination}", get(get_destination))
-        .route("/fit-connect/destinations/{destination}/keys/{kid}", get(get_key))
-        .route("/fit-connect/submissions", post(create_submission))
-        .route("/fit-connect/submissions/{submission}", put(submit).get(get_submission))
-        .route(
-            "/fit-connect/submissions/{submission}/attachments/{attachment}",
-            put(upload).layer(axum::extract::DefaultBodyLimit::disable()),
-        )
-}
-
-/// `GET /api/v1/forms/{id}/transport`: how the app sends this form.
-async fn transport(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
-    let entry = state.catalog.current(&id).ok_or_else(|| Problem::not_found(format!("there is no form \"{id}\"")))?;
-    let body = match state.fit.destination_of(&id) {
-        Some(destination) => {
-            let def = entry.form.def();
-            json!({
-                "kind": "fit-connect",
-                "destinationId": destination,
-                "relay": "/api/v1/fit-connect",
-                "serviceType": {
-                    "name": def.title.resolve(&def.default_language, &def.default_language),
-                    "identifier": format!("urn:de:fim:leika:leistung:{}", def.service.leika_key.as_deref().unwrap_or_default()),
-                },
-                "schemaUri": def.service.schema_uri,
-            })
-        }
-        None => json!({ "kind": "contract" }),
-    };
-    let mut response = Json(body).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    Ok(response)
-}
-
-fn forbidden_destination() -> Problem {
-    Problem::new(
-        StatusCode::FORBIDDEN,
-        "fit-connect-destination",
-        "Destination not allowed",
-        "this server relays only to the destinations configured for its forms",
-    )
-}
-
-fn unknown_submission() -> Problem {
-    Problem::not_found("no submission with this id was created through this server")
-}
-
-async fn get_destination(State(state): State<AppState>, Path(destination): Path<String>) -> Result<Response, Problem> {
-    if !state.fit.allowed_destination(&destination) {
-        return Err(forbidden_destination());
-    }
-    state.fit.forward(Method::GET, &format!("/destinations/{destination}"), None, bytes::Bytes::new()).await
-}
-
-async fn get_key(
-    State(state): State<AppState>,
-    Path((destination, kid)): Path<(String, String)>,
-) -> Result<Response, Problem> {
-    if !state.fit.allowed_destination(&destination) {
-        return Err(forbidden_destination());
-    }
-    let kid: String = kid.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
-    state.fit.forward(Method::GET, &format!("/destinations/{destination}/keys/{kid}"), None, bytes::Bytes::new()).await
-}
-
-async fn create_submission(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, Problem> {
-    admit(&state, peer, &headers)?;
-    let body = read_limited(body, 64 * 1024).await?;
-    let request: Value = serde_json::from_slice(&body).map_err(|_| Problem::bad_request("the body is not JSON"))?;
-    let destination = request["destinationId"].as_str().unwrap_or_default();
-    if !state.fit.allowed_destination(destination) {
-        return Err(forbidden_destination());
-    }
-    let response = state.fit.forward(Method::POST, "/submissions", Some("application/json"), body).await?;
-    if response.status().is_success() {
-        // Remember the id so that only submissions started here can be continued here.
-        let (parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, 1024 * 1024).await.map_err(|_| relay_problem("answer broke off"))?;
-        if let Some(id) =
-            serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v["submissionId"].as_str().map(str::to_owned))
-        {
-            state.fit.created.lock().expect("lock").insert(id);
-        }
-        return Ok(Response::from_parts(parts, Body::from(bytes)));
-    }
-    Ok(response)
-}
-
-fn known(state: &AppState, submission: &str) -> Result<(), Problem> {
-    if state.fit.created.lock().expect("lock").contains(submission) {
-        Ok(())
-    } else {
-        Err(unknown_submission())
-    }
-}
-
-async fn upload(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path((submission, attachment)): Path<(String, String)>,
-    body: Body,
-) -> Result<Response, Problem> {
-    admit(&state, peer, &headers)?;
-    known(&state, &submission)?;
-    if !metadata::is_uuid(&attachment) {
-        return Err(Problem::bad_request("the attachment id must be a UUID"));
-    }
-    // A JWE is the file in base64url plus about 1 KB.
-    let limit = state.config.max_upload_bytes / 3 * 4 + 4096;
-    let body = read_limited(body, limit).await?;
-    state
-        .fit
-        .forward(
-            Method::PUT,
-            &format!("/submissions/{submission}/attachments/{attachment}"),
-            Some("application/jose"),
-            body,
-        )
-        .await
-}
-
-async fn submit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(submission): Path<String>,
-    body: Body,
-) -> Result<Response, Problem> {
-    admit(&state, peer, &headers)?;
-    known(&state, &submission)?;
-    let body = read_limited(body, state.config.max_body_bytes as u64 * 2).await?;
-    state.fit.forward(Method::PUT, &format!("/submissions/{submission}"), Some("application/json"), body).await
-}
-
-async fn get_submission(State(state): State<AppState>, Path(submission): Path<String>) -> Result<Response, Problem> {
-    known(&state, &submission)?;
-    state.fit.forward(Method::GET, &format!("/submissions/{submission}"), None, bytes::Bytes::new()).await
 }

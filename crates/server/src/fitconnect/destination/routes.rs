@@ -1,210 +1,27 @@
-//! A FIT-Connect-compatible test destination, for tests and the demo: the Submission API calls
-//! a sender makes (destination, key, create, upload, submit, status) and an OAuth token
-//! endpoint, under `/fit-connect-test`. Unlike the real Zustelldienst, which only stores
-//! ciphertext for the authority's subscriber, it plays both parts: on submit it decrypts
-//! metadata, data and attachments with josekit (OpenSSL) and verifies everything a receiving
-//! authority must — key and algorithms, hashes, the metadata against the official schema (when
-//! given) and its structure, the data against the payload schema of the definition, the
-//! answers with antrag-core — and answers 422 with the reason when something is wrong. A
-//! verified submission is stored like any other and appears in the clerk inbox.
-//!
-//! Its RSA-4096 key pair is made once and kept in the data directory
-//! (`fit-connect-test-destination.json`, mode 0600). It is a test key: never use it for real
-//! applications.
+//! The test destination's routes under `/fit-connect-test` (see [`super`]): an OAuth token
+//! endpoint and the Submission API calls of a sender; on submit everything is decrypted and
+//! verified, and a verified application is stored.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use antrag_core::{submission_payload, validate, Context};
+use antrag_core::{check, Context};
 use axum::body::Body;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Form, Json, Router};
-use josekit::jwe::alg::rsaes::RsaesJweDecrypter;
-use josekit::jwe::RSA_OAEP_256;
-use josekit::jwk::Jwk;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::metadata::{is_uuid, uuid_v4, Hash, Metadata};
+use super::super::metadata::{Hash, Metadata};
+use super::{Submission, TestDestination};
 use crate::api::read_limited;
 use crate::problem::Problem;
+use crate::shared::{constant_time_eq, is_uuid, random_token, uuid_v4};
+use crate::state::AppState;
 use crate::store::{Attachment, NewSubmission, SubmitOutcome};
-use crate::AppState;
-
-const KEY_FILE: &str = "fit-connect-test-destination.json";
-
-/// The test destination.
-pub struct TestDestination {
-    /// Destination id (UUID).
-    pub id: String,
-    /// Key id of the encryption key.
-    pub kid: String,
-    /// OAuth client id the relay uses against it.
-    pub client_id: String,
-    /// OAuth client secret the relay uses against it.
-    pub client_secret: String,
-    public_jwk: Jwk,
-    decrypter: RsaesJweDecrypter,
-    metadata_schema: Option<jsonschema::Validator>,
-    tokens: Mutex<HashMap<String, Instant>>,
-    submissions: Mutex<HashMap<String, Submission>>,
-}
-
-#[derive(Clone, Debug)]
-struct Submission {
-    case_id: String,
-    service: String,
-    announced: Vec<String>,
-    attachments: HashMap<String, String>,
-    state: &'static str,
-    reference: Option<String>,
-    problem: Option<String>,
-}
-
-impl TestDestination {
-    /// Load the key pair from `data_dir` or make and keep a new one.
-    pub fn open(data_dir: &Path, metadata_schema: Option<&Path>) -> Result<TestDestination, String> {
-        let file = data_dir.join(KEY_FILE);
-        std::fs::create_dir_all(data_dir).map_err(|e| format!("{}: {e}", data_dir.display()))?;
-        let stored: Value = match std::fs::read_to_string(&file) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?,
-            Err(_) => {
-                tracing::info!("generating the RSA-4096 key pair of the FIT-Connect test destination");
-                let pair = RSA_OAEP_256.generate_key_pair(4096).map_err(|e| format!("key generation: {e}"))?;
-                let kid = uuid_v4();
-                let mut private = pair.to_jwk_private_key();
-                private.set_key_id(&kid);
-                let stored = json!({
-                    "destinationId": uuid_v4(),
-                    "kid": kid,
-                    "clientId": uuid_v4(),
-                    "clientSecret": crate::api::random_token(32),
-                    "privateJwk": serde_json::to_value(private.as_ref()).map_err(|e| e.to_string())?,
-                });
-                write_private(&file, &stored.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
-                stored
-            }
-        };
-        let field = |name: &str| {
-            stored[name].as_str().map(str::to_owned).ok_or_else(|| format!("{}: no {name}", file.display()))
-        };
-        let private_map =
-            stored["privateJwk"].as_object().cloned().ok_or_else(|| format!("{}: no privateJwk", file.display()))?;
-        let private = Jwk::from_map(private_map).map_err(|e| format!("{}: {e}", file.display()))?;
-        let decrypter = RSA_OAEP_256.decrypter_from_jwk(&private).map_err(|e| format!("{}: {e}", file.display()))?;
-        let kid = field("kid")?;
-        // The published key: public parts only, for wrapping keys with RSA-OAEP-256.
-        let mut public = Jwk::new("RSA");
-        for name in ["n", "e"] {
-            let value = private.parameter(name).cloned().ok_or_else(|| format!("{}: no {name}", file.display()))?;
-            public.set_parameter(name, Some(value)).map_err(|e| e.to_string())?;
-        }
-        public.set_key_id(&kid);
-        public.set_algorithm("RSA-OAEP-256");
-        public.set_key_operations(vec!["wrapKey"]);
-        let metadata_schema = match metadata_schema {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let schema: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-                Some(
-                    jsonschema::options()
-                        .should_validate_formats(true)
-                        .build(&schema)
-                        .map_err(|e| format!("{}: {e}", path.display()))?,
-                )
-            }
-            None => None,
-        };
-        Ok(TestDestination {
-            id: field("destinationId")?,
-            kid,
-            client_id: field("clientId")?,
-            client_secret: field("clientSecret")?,
-            public_jwk: public,
-            decrypter,
-            metadata_schema,
-            tokens: Mutex::new(HashMap::new()),
-            submissions: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// Whether the official metadata schema is checked.
-    pub fn checks_official_schema(&self) -> bool {
-        self.metadata_schema.is_some()
-    }
-
-    /// The published public key (JWK).
-    pub fn public_jwk(&self) -> Value {
-        serde_json::to_value(self.public_jwk.as_ref()).unwrap_or(Value::Null)
-    }
-
-    fn authorized(&self, headers: &HeaderMap) -> Result<(), Problem> {
-        let token = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        let tokens = self.tokens.lock().expect("lock");
-        match tokens.get(token) {
-            Some(until) if Instant::now() < *until => Ok(()),
-            _ => Err(Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "Unauthorized",
-                "a valid access token is required",
-            )),
-        }
-    }
-
-    fn decrypt(&self, what: &str, jwe: &str) -> Result<Vec<u8>, String> {
-        let header = jwe.split('.').next().unwrap_or("");
-        let header: Value = base64url(header)
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .ok_or_else(|| format!("{what}: not a JWE in compact serialization"))?;
-        if jwe.split('.').count() != 5 {
-            return Err(format!("{what}: a compact JWE has five parts"));
-        }
-        if header["alg"] != "RSA-OAEP-256" || header["enc"] != "A256GCM" {
-            return Err(format!(
-                "{what}: expected alg RSA-OAEP-256 and enc A256GCM, got alg {} and enc {}",
-                header["alg"], header["enc"]
-            ));
-        }
-        if header["kid"].as_str() != Some(self.kid.as_str()) {
-            return Err(format!(
-                "{what}: encrypted for key {} instead of this destination's key {}",
-                header["kid"], self.kid
-            ));
-        }
-        let (plain, _) = josekit::jwe::deserialize_compact(jwe, &self.decrypter).map_err(|_| {
-            format!("{what}: decryption failed — the ciphertext, its tag or the encrypted key was changed")
-        })?;
-        Ok(plain)
-    }
-}
-
-fn base64url(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).ok()
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
-}
 
 /// The routes under `/fit-connect-test`.
 pub fn routes() -> Router<AppState> {
@@ -234,8 +51,8 @@ struct TokenRequest {
 async fn token(State(state): State<AppState>, Form(request): Form<TokenRequest>) -> Result<Response, Problem> {
     let d = dest(&state)?;
     let ok = request.grant_type == "client_credentials"
-        && crate::api::constant_time_eq(request.client_id.as_bytes(), d.client_id.as_bytes())
-        && crate::api::constant_time_eq(request.client_secret.as_bytes(), d.client_secret.as_bytes());
+        && constant_time_eq(request.client_id.as_bytes(), d.client_id.as_bytes())
+        && constant_time_eq(request.client_secret.as_bytes(), d.client_secret.as_bytes());
     if !ok {
         return Err(Problem::new(
             StatusCode::UNAUTHORIZED,
@@ -244,7 +61,7 @@ async fn token(State(state): State<AppState>, Form(request): Form<TokenRequest>)
             "unknown client or wrong secret",
         ));
     }
-    let token = crate::api::random_token(32);
+    let token = random_token(32);
     let mut tokens = d.tokens.lock().expect("lock");
     let now = Instant::now();
     tokens.retain(|_, until| *until > now);
@@ -259,7 +76,7 @@ fn services(state: &AppState, d: &TestDestination) -> Vec<(String, String, Strin
         .fit_connect
         .forms
         .iter()
-        .filter(|(_, dest)| *dest == super::TEST || **dest == d.id)
+        .filter(|(_, dest)| *dest == crate::fitconnect::TEST || **dest == d.id)
         .filter_map(|(form, _)| {
             let def = state.catalog.current(form)?.form.def().clone();
             Some((
@@ -626,16 +443,10 @@ async fn verify_and_store(
     }
     let date = metadata.additional_reference_info.as_ref().and_then(|r| r.application_date.as_deref());
     let ctx = Context::on(state.clock.request_today(date));
-    let report = validate(&entry.form, &answers, &ctx);
-    if let Some(issue) = report.issues.first() {
-        return Err(format!(
-            "the answers are not valid: {} {} ({} problem(s))",
-            issue.path,
-            issue.error.code(),
-            report.issues.len()
-        )
-        .into());
-    }
+    let payload = check(&entry.form, &answers, &ctx).map_err(|report| {
+        let issue = &report.issues[0];
+        format!("the answers are not valid: {} {} ({} problem(s))", issue.path, issue.error.code(), report.issues.len())
+    })?;
 
     // Store: the files, then the application (idempotent per FIT-Connect submission).
     for (attachment, bytes) in &files {
@@ -657,11 +468,11 @@ async fn verify_and_store(
         form_id: def.id.clone(),
         form_version: def.version.clone(),
         language: def.default_language.clone(),
-        payload: submission_payload(&entry.form, &answers, &ctx),
+        payload,
         reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
         year: now.year(),
         received_at: crate::clock::rfc3339(now),
-        status_token: crate::api::random_token(32),
+        status_token: random_token(32),
         attachment_ids: files.iter().map(|(a, _)| a.id.clone()).collect(),
         routing: Some(
             json!({ "fitConnect": { "submissionId": submission, "caseId": sub.case_id, "destinationId": d.id } }),

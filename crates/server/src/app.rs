@@ -1,0 +1,178 @@
+//! The application: the router with its middleware (CORS, security and caching headers,
+//! access log), and serving. The state is [`crate::state`]; the handlers live in their own
+//! modules ([`crate::api`], [`crate::inbox`], [`crate::fitconnect`]).
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::problem::Problem;
+use crate::state::AppState;
+use crate::{api, fitconnect, inbox, problem};
+/// Content-Security-Policy of every page the server sends: no inline script or style, no
+/// eval (only `wasm-unsafe-eval` to compile the app's WebAssembly).
+pub const CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// The complete router: API, and the web app as fallback.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(api::health))
+        .route("/forms", get(api::list_forms))
+        .route("/forms/{id}", get(api::current_form))
+        .route("/forms/{id}/versions/{version}", get(api::form_version))
+        .route("/forms/{id}/versions/{version}/payload-schema", get(api::form_payload_schema))
+        .route("/forms/{id}/versions/{version}/attachments", post(api::upload).layer(DefaultBodyLimit::disable()))
+        .route("/submissions", post(api::submit).layer(DefaultBodyLimit::disable()))
+        .route("/status/{token}", get(api::status))
+        .route("/inbox/submissions", get(api::inbox_list))
+        .route("/inbox/submissions/{reference}", get(api::inbox_submission))
+        .route("/inbox/attachments/{id}", get(api::inbox_attachment))
+        .merge(fitconnect::relay::routes());
+    let api = if state.config.enable_faults {
+        tracing::warn!("fault injection is enabled: never do this in production");
+        api.route("/_faults", get(api::faults).post(api::set_faults))
+    } else {
+        api
+    };
+    let api = api
+        .fallback(|| async { Problem::not_found("no such API endpoint") })
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn(problem::problem_json))
+        .layer(cors(&state.config.cors_origins));
+
+    let dist = &state.config.dist_dir;
+    let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(inbox::routes())
+        .merge(fitconnect::destination::routes::routes())
+        .fallback_service(app)
+        .layer(middleware::from_fn(static_headers))
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, "idempotency-key".parse().expect("header name")])
+        .expose_headers([header::ETAG, header::RETRY_AFTER, "idempotent-replayed".parse().expect("header name")])
+}
+
+/// Security and caching headers: hashed assets are immutable, everything else revalidates;
+/// HTML gets the CSP.
+async fn static_headers(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    if path.starts_with("/api/") {
+        return response;
+    }
+    let is_html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    let hashed = path.rsplit('/').next().is_some_and(is_hashed_asset);
+    let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if !is_html {
+        // Public files: any site may load them (Subresource Integrity needs CORS).
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
+    response
+}
+
+/// Trunk names build outputs `name-<hash>.ext`, the hash in 12–16 hex digits (no zero padding).
+fn is_hashed_asset(file: &str) -> bool {
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// One log line per request: method, route template (never the concrete path, which may hold
+/// a capability token), status and duration. No bodies, no query strings.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| {
+        if request.uri().path().starts_with("/api/") {
+            "/api/…".into()
+        } else {
+            "static".into()
+        }
+    });
+    let response = next.run(request).await;
+    tracing::info!(%method, route, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
+    response
+}
+
+/// Serve until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.config.addr).await?;
+    serve_on(listener, state).await
+}
+
+/// Serve on a bound listener (tests bind port 0).
+pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let addr = listener.local_addr()?;
+    state.fit.listening_on(addr);
+    // Forget unclaimed uploads after the retention period, hourly.
+    let (store, days, clock) = (state.store.clone(), state.config.attachment_retention_days, state.clock);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match store.purge_unclaimed(days, clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "unclaimed uploads purged"),
+                Err(error) => tracing::error!(%error, "purging unclaimed uploads failed"),
+            }
+        }
+    });
+    tracing::info!(%addr, forms = state.catalog.len(), "Antrag reference server listening on http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hashed_assets() {
+        assert!(super::is_hashed_asset("antrag-7d5b0f8729e216d.css"));
+        assert!(super::is_hashed_asset("antrag-68a9a410e2f63cbe_bg.wasm"));
+        assert!(!super::is_hashed_asset("embed.js"));
+        assert!(!super::is_hashed_asset("boot.js"));
+        assert!(!super::is_hashed_asset("antrag-config.json"));
+    }
+}

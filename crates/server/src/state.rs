@@ -1,0 +1,119 @@
+//! The configuration of a server and the state every handler shares: the catalog, the store,
+//! rate limits, injected faults, FIT-Connect and the clock. Built once at start by [`prepare`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
+use crate::store::Store;
+use crate::{clock, faults, fitconnect, ratelimit};
+
+/// Server configuration (from flags and environment; see `antrag-server --help`).
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub addr: SocketAddr,
+    /// Directory of the SQLite database and attachment files.
+    pub data_dir: PathBuf,
+    /// Directories of form definitions.
+    pub forms_dirs: Vec<PathBuf>,
+    /// Directory of code lists.
+    pub codelists_dir: PathBuf,
+    /// Directory of the built web app (trunk's `dist`).
+    pub dist_dir: PathBuf,
+    /// Token for the clerk inbox; the inbox is off without one.
+    pub inbox_token: Option<String>,
+    /// Origins allowed to call the API from the browser (embedding sites).
+    pub cors_origins: Vec<String>,
+    /// Global cap on one attachment, bytes.
+    pub max_upload_bytes: u64,
+    /// Cap on JSON request bodies, bytes.
+    pub max_body_bytes: usize,
+    /// Uploads and submissions per client and minute (0: unlimited).
+    pub rate_limit: u32,
+    /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+    /// When set, uploads and submissions need this header with this value (the platform's
+    /// session credential, see docs/api/profiles.md).
+    pub platform_auth: Option<(String, String)>,
+    /// Mount the fault-injection API (tests only).
+    pub enable_faults: bool,
+    /// Days an upload no submission claimed is kept (longer than a citizen's draft).
+    pub attachment_retention_days: u32,
+    /// FIT-Connect relay and test destination.
+    pub fit_connect: fitconnect::FitConnectConfig,
+    /// TESTS ONLY: start the server's clock on this day (12:00 UTC) instead of the system's.
+    pub test_only_today: Option<antrag_core::Date>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: "data".into(),
+            forms_dirs: vec!["forms".into()],
+            codelists_dir: "codelists".into(),
+            dist_dir: "dist".into(),
+            inbox_token: None,
+            cors_origins: Vec::new(),
+            max_upload_bytes: 25 * 1024 * 1024,
+            max_body_bytes: 1024 * 1024,
+            rate_limit: 600,
+            trust_proxy: false,
+            platform_auth: None,
+            enable_faults: false,
+            attachment_retention_days: 8,
+            fit_connect: fitconnect::FitConnectConfig::default(),
+            test_only_today: None,
+        }
+    }
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The forms.
+    pub catalog: Arc<Catalog>,
+    /// Storage.
+    pub store: Store,
+    /// Configuration.
+    pub config: Arc<Config>,
+    /// Rate limiting of writes.
+    pub limiter: Arc<ratelimit::RateLimiter>,
+    /// Injected faults (used only with `enable_faults`).
+    pub faults: Arc<faults::Faults>,
+    /// FIT-Connect relay and test destination.
+    pub fit: Arc<fitconnect::FitConnect>,
+    /// Where dates and timestamps come from.
+    pub clock: clock::Clock,
+}
+
+/// Load the catalog, open the store and build the state.
+pub fn prepare(config: Config) -> Result<AppState, String> {
+    let catalog = Catalog::load(&config.forms_dirs, &config.codelists_dir)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<String>())?;
+    let store = Store::open(&config.data_dir)
+        .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
+    let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
+    let fit = fitconnect::FitConnect::new(&config.fit_connect, &catalog, &config.data_dir)?;
+    let clock = match config.test_only_today {
+        None => clock::Clock::system(),
+        Some(day) => {
+            tracing::warn!(
+                today = %day,
+                "TEST ONLY: the server's clock is set to {day} (--test-only-today); every date it checks and records is wrong in production"
+            );
+            clock::Clock::test_only_from(day)
+        }
+    };
+    Ok(AppState {
+        catalog: Arc::new(catalog),
+        store,
+        config: Arc::new(config),
+        limiter,
+        faults: Arc::default(),
+        fit: Arc::new(fit),
+        clock,
+    })
+}
