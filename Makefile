@@ -67,7 +67,7 @@ test-native: test-today
 	cargo test --workspace --locked
 
 test-wasm: test-today
-	cargo test -p antrag --target wasm32-unknown-unknown --test web --locked
+	cargo test -p antrag --target wasm32-unknown-unknown --test web --test state --locked
 
 test-e2e: test-today
 	cargo build -p antrag-server --locked

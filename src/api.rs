@@ -9,9 +9,6 @@ use crate::config::ClientConfig;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// Base path of the API on the serving origin.
-pub const BASE: &str = "/api/v1";
-
 /// A catalog entry.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -89,7 +86,7 @@ impl SubmitError {
     pub fn is_retryable(&self) -> bool {
         match self {
             SubmitError::Network | SubmitError::RateLimited { .. } => true,
-            SubmitError::Server { status, .. } => *status >= 500,
+            SubmitError::Server { status, .. } => *status >= 500 || *status == 429,
             SubmitError::Rejected(_)
             | SubmitError::Encryption(_)
             | SubmitError::Undeliverable(_)
@@ -164,7 +161,7 @@ pub async fn catalog(config: ClientConfig) -> Result<Vec<Summary>, ApiError> {
 /// `transport`), taken once; only for the standalone app on its own API.
 async fn prefetched(config: &ClientConfig, id: &str, which: &str) -> Option<Response> {
     use wasm_bindgen::JsCast;
-    if config.api != BASE {
+    if config.api != crate::config::API_BASE {
         return None;
     }
     let window = web_sys::window()?;

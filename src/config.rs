@@ -6,6 +6,9 @@
 use serde_json::{json, Map, Value};
 use wasm_bindgen::JsCast;
 
+/// Base path of the API on the serving origin (the default of [`ClientConfig::api`]).
+pub const API_BASE: &str = "/api/v1";
+
 /// The client's configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClientConfig {
@@ -30,7 +33,7 @@ pub struct ClientConfig {
 impl Default for ClientConfig {
     fn default() -> Self {
         ClientConfig {
-            api: crate::api::BASE.to_owned(),
+            api: API_BASE.to_owned(),
             auth: None,
             ars: None,
             ags: None,

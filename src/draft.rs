@@ -3,7 +3,7 @@
 //! version and instance, expiring after a configurable number of days (default 7), deleted
 //! after a confirmed submission, and never sent anywhere but to the form's own backend.
 
-use antrag_core::{Answers, ErrorCode, FieldPath, Form};
+use antrag_core::Answers;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -187,33 +187,6 @@ impl DraftStore {
             },
         }
     }
-}
-
-/// Answers of a draft made with an earlier version, fitted to the current form: answers whose
-/// data key no longer exists or whose shape changed are taken out (and returned, so the
-/// citizen can see them); everything else is kept.
-pub fn carry_over(form: &Form, answers: &Answers, ctx: &antrag_core::Context) -> (Answers, Vec<(FieldPath, Value)>) {
-    let mut kept = answers.clone();
-    let mut dropped = Vec::new();
-    for _ in 0..4 {
-        let report = antrag_core::validate(form, &kept, ctx);
-        let misfits: Vec<FieldPath> = report
-            .issues
-            .into_iter()
-            .filter(|i| matches!(i.error, ErrorCode::UnknownField | ErrorCode::WrongType | ErrorCode::UnknownOption))
-            .map(|i| i.path)
-            .collect();
-        if misfits.is_empty() {
-            break;
-        }
-        for path in misfits {
-            if let Some(value) = antrag_core::answers::get(&kept, &path).cloned() {
-                dropped.push((path.clone(), value));
-            }
-            antrag_core::answers::set(&mut kept, &path, Value::Null);
-        }
-    }
-    (kept, dropped)
 }
 
 /// A pending submission's request, for resending.

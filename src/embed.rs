@@ -1,7 +1,8 @@
 //! Embedding on municipal websites: the loader (`embed.js`) gives each `<antrag-form>` (or
 //! `<div data-antrag-form>`) a shadow root and calls [`mount`]; the widget then talks to its
 //! host only through DOM events (`antrag:ready`, `antrag:step-changed`, `antrag:submitted`,
-//! `antrag:error`) and the handle's methods (identity, prefill, credential).
+//! `antrag:error`) and the handle's methods (identity, prefill, credential) — see
+//! [`crate::embedding`] for the handle the form's state uses.
 
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -11,61 +12,8 @@ use wasm_bindgen::JsCast;
 
 use crate::config::ClientConfig;
 use crate::dom;
+use crate::embedding::{Embedding, HostData};
 use crate::pages::form::FormPage;
-
-/// How the app is hosted when embedded.
-#[derive(Clone, Copy)]
-pub struct Embedding {
-    /// The host element: events are dispatched on it.
-    pub host: StoredValue<web_sys::HtmlElement, LocalStorage>,
-    /// The element inside the shadow root the app renders into.
-    pub container: StoredValue<web_sys::HtmlElement, LocalStorage>,
-}
-
-impl Embedding {
-    /// Dispatch a CustomEvent on the host; it bubbles out of the shadow root (`composed`).
-    pub fn emit(&self, name: &str, detail: &Value) {
-        emit_on(&self.host.get_value(), name, detail);
-    }
-
-    /// Set `lang` and `dir` on the widget (never on the host page's `<html>`).
-    pub fn set_language(&self, lang: &str) {
-        let container = self.container.get_value();
-        let tag = if lang == antrag_core::text::LEICHTE_SPRACHE { "de" } else { lang };
-        let _ = container.set_attribute("lang", tag);
-        let _ = container.set_attribute("dir", if antrag_core::text::is_rtl(lang) { "rtl" } else { "ltr" });
-    }
-
-    /// Bring the widget's top into view (instead of scrolling the host page to its top).
-    pub fn scroll_to_top(&self) {
-        let options = web_sys::ScrollIntoViewOptions::new();
-        options.set_block(web_sys::ScrollLogicalPosition::Start);
-        self.container.get_value().scroll_into_view_with_scroll_into_view_options(&options);
-    }
-}
-
-/// Dispatch a composed, bubbling CustomEvent with a JSON detail.
-pub fn emit_on(target: &web_sys::HtmlElement, name: &str, detail: &Value) {
-    let init = web_sys::CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&js_sys::JSON::parse(&detail.to_string()).unwrap_or(JsValue::NULL));
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(name, &init) {
-        let _ = target.dispatch_event(&event);
-    }
-}
-
-/// Values the host hands in: its logged-in user's identity attributes (matched to fields by
-/// their `prefill.attribute`) and prefill values by data path.
-#[derive(Clone, Copy)]
-pub struct HostData {
-    /// Identity attributes (`givenName`, `familyName`, `birthDate`, `postalCode`, …).
-    pub identity: RwSignal<Map<String, Value>>,
-    /// Answers by data path (`antragsteller.vorname`).
-    pub prefill: RwSignal<Map<String, Value>>,
-    /// The platform credential's value (sent in the profile's auth header).
-    pub auth_value: RwSignal<Option<String>>,
-}
 
 /// Options of [`mount`] (the element's attributes, read by the loader).
 #[derive(Debug, Default, Deserialize)]
@@ -207,51 +155,5 @@ fn EmbeddedApp(form: String, lang: String, embedding: Embedding) -> impl IntoVie
         <div class="antrag-embed__main">
             <FormPage id=form lang=lang languages=languages />
         </div>
-    }
-}
-
-/// Identity attributes and prefill values applied to answers: mandatory prefill always,
-/// optional prefill and plain prefill values only into empty fields.
-pub fn apply_host_data(
-    form: &antrag_core::Form,
-    answers: &mut antrag_core::Answers,
-    identity: &Map<String, Value>,
-    prefill: &Map<String, Value>,
-) {
-    fn walk(
-        nodes: &[antrag_core::Node],
-        path: &antrag_core::FieldPath,
-        answers: &mut antrag_core::Answers,
-        identity: &Map<String, Value>,
-    ) {
-        for node in nodes {
-            let here = path.key(node.key());
-            match node {
-                antrag_core::Node::Field(f) => {
-                    let Some(p) = &f.prefill else { continue };
-                    let Some(value) = identity.get(&p.attribute) else { continue };
-                    let empty = !antrag_core::answers::is_present(antrag_core::answers::get(answers, &here));
-                    let take = match p.mode {
-                        antrag_core::definition::PrefillMode::Mandatory => true,
-                        antrag_core::definition::PrefillMode::Optional => empty,
-                        antrag_core::definition::PrefillMode::None => false,
-                    };
-                    if take {
-                        antrag_core::answers::set(answers, &here, value.clone());
-                    }
-                }
-                antrag_core::Node::Group(g) if !g.is_list() => walk(&g.items, &here, answers, identity),
-                antrag_core::Node::Group(_) => {}
-            }
-        }
-    }
-    walk(&form.def().items, &antrag_core::FieldPath::root(), answers, identity);
-    for (path, value) in prefill {
-        let Ok(path) = antrag_core::FieldPath::parse(path) else { continue };
-        if form.field(&path.static_path()).is_some()
-            && !antrag_core::answers::is_present(antrag_core::answers::get(answers, &path))
-        {
-            antrag_core::answers::set(answers, &path, value.clone());
-        }
     }
 }

@@ -1,10 +1,11 @@
-//! Files chosen for a FIT-Connect form, kept in IndexedDB until the form is sent: they are
-//! encrypted in the browser at sending time, so after a reload or a closed tab the draft
-//! alone (answers with file references) would not be enough. They live as long as drafts do
-//! (`expires`), go when the form is sent or the draft is deleted, and are never kept when the
-//! embedding site switched drafts off.
+//! Files chosen for a FIT-Connect form, kept in this browser until the form is sent — in
+//! memory, and in IndexedDB while drafts are on: they are encrypted in the browser at sending
+//! time, so after a reload or a closed tab the draft alone (answers with file references)
+//! would not be enough. They live as long as drafts do (`expires`), go when the form is sent
+//! or the draft is deleted, and are never kept when the embedding site switched drafts off.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::closure::Closure;
@@ -17,6 +18,56 @@ const STORE: &str = "files";
 
 thread_local! {
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
+}
+
+thread_local! {
+    static FILES: RefCell<HashMap<String, web_sys::File>> = RefCell::new(HashMap::new());
+}
+
+/// Keep a chosen file in the browser under `id` until the form is sent; with `keep_until`
+/// (drafts on) also in IndexedDB, so that a reload or a closed tab does not lose it.
+pub fn keep_file(id: &str, file: web_sys::File, keep_until: Option<f64>) {
+    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), file.clone()));
+    if let Some(expires) = keep_until {
+        let id = id.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = put(&id, &file, expires).await;
+        });
+    }
+}
+
+/// Forget a file (removed by the citizen, sent, or its draft deleted).
+pub fn forget_file(id: &str) {
+    FILES.with(|f| f.borrow_mut().remove(id));
+    let id = id.to_owned();
+    wasm_bindgen_futures::spawn_local(async move { delete(&id).await });
+}
+
+/// A chosen file: from this page, or kept from before a reload.
+pub async fn chosen(id: &str) -> Option<web_sys::File> {
+    if let Some(file) = FILES.with(|f| f.borrow().get(id).cloned()) {
+        return Some(file);
+    }
+    let kept = get(id).await?;
+    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), kept.clone()));
+    Some(kept)
+}
+
+/// The media type of a chosen file: recognized from its first bytes where possible (a renamed
+/// program is not a PDF), else what the browser says.
+pub async fn media_type(file: &web_sys::File) -> String {
+    let head = match file.slice_with_i32_and_i32(0, 16) {
+        Ok(blob) => match JsFuture::from(blob.array_buffer()).await {
+            Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+            Err(_) => Vec::new(),
+        },
+        Err(_) => Vec::new(),
+    };
+    match crate::fit::sniff(&head) {
+        Some(t) => t.to_owned(),
+        None if !file.type_().is_empty() => file.type_(),
+        None => "application/octet-stream".to_owned(),
+    }
 }
 
 /// The outcome of an IndexedDB request, as a future.

@@ -10,10 +10,8 @@
 //! a retry continues where it stopped, without encrypting or uploading again what succeeded.
 //!
 //! Files of a FIT-Connect form are never uploaded in plain text: the file widget keeps the
-//! chosen `File` here ([`keep_file`]) and the answers hold a reference with a fresh UUID.
-
-use std::cell::RefCell;
-use std::collections::HashMap;
+//! chosen `File` in this browser ([`crate::file_store::keep_file`]) and the answers hold a
+//! reference with a fresh UUID.
 
 use antrag_core::FileRef;
 use gloo_net::http::{Request, RequestBuilder};
@@ -24,53 +22,6 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::config::ClientConfig;
 use crate::fit::{self, AttachmentInfo, FitTransport, KeyError};
-
-thread_local! {
-    static FILES: RefCell<HashMap<String, web_sys::File>> = RefCell::new(HashMap::new());
-}
-
-/// Keep a chosen file in the browser under `id` until the form is sent; with `keep_until`
-/// (drafts on) also in IndexedDB, so that a reload or a closed tab does not lose it.
-pub fn keep_file(id: &str, file: web_sys::File, keep_until: Option<f64>) {
-    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), file.clone()));
-    if let Some(expires) = keep_until {
-        let id = id.to_owned();
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = crate::file_store::put(&id, &file, expires).await;
-        });
-    }
-}
-
-/// Forget a file (removed by the citizen, sent, or its draft deleted).
-pub fn forget_file(id: &str) {
-    FILES.with(|f| f.borrow_mut().remove(id));
-    let id = id.to_owned();
-    wasm_bindgen_futures::spawn_local(async move { crate::file_store::delete(&id).await });
-}
-
-/// A chosen file: from this page, or kept from before a reload.
-async fn file(id: &str) -> Option<web_sys::File> {
-    if let Some(file) = FILES.with(|f| f.borrow().get(id).cloned()) {
-        return Some(file);
-    }
-    let kept = crate::file_store::get(id).await?;
-    FILES.with(|f| f.borrow_mut().insert(id.to_owned(), kept.clone()));
-    Some(kept)
-}
-
-/// The media type of a chosen file: recognized from its first bytes where possible (a renamed
-/// program is not a PDF), else what the browser says.
-pub async fn media_type(file: &web_sys::File) -> String {
-    let head = match file.slice_with_i32_and_i32(0, 16) {
-        Ok(blob) => read(&blob).await.map(|a| a.to_vec()).unwrap_or_default(),
-        Err(_) => Vec::new(),
-    };
-    match fit::sniff(&head) {
-        Some(t) => t.to_owned(),
-        None if !file.type_().is_empty() => file.type_(),
-        None => "application/octet-stream".to_owned(),
-    }
-}
 
 /// What is being done, for the progress message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,7 +174,7 @@ pub async fn send(
         progress(Stage::Attachment { n: i + 1, total });
         if session.parts[i].jwe.is_none() {
             let id = session.parts[i].file.id.clone();
-            let chosen = file(&id).await.ok_or_else(|| FitError::MissingFile(id.clone()))?;
+            let chosen = crate::file_store::chosen(&id).await.ok_or_else(|| FitError::MissingFile(id.clone()))?;
             let bytes = read(&chosen).await?;
             mark("antrag:fit-connect:encrypt-start");
             session.parts[i].sha512 = Some(sha512(&bytes).await?);

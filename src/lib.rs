@@ -27,6 +27,8 @@ pub mod draft;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
+pub mod embedding;
+#[cfg(target_arch = "wasm32")]
 pub mod file_store;
 #[cfg(target_arch = "wasm32")]
 pub mod fine;

@@ -86,7 +86,7 @@ async fn text_input_writes_the_answer_and_shows_the_core_error_once_flagged() {
     // Not flagged yet: no error while the citizen is still typing for the first time.
     assert!(web_sys::window().unwrap().document().unwrap().get_element_by_id("t-plz-error").is_none());
 
-    state.flagged.update(|f| {
+    state.verdict.flagged.update(|f| {
         f.insert("plz".into());
     });
     tick().await;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::error_message::ErrorMessage;
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 
 /// A single checkbox with its label after it.
 #[component]

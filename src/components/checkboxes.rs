@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::fieldset_group::FieldsetGroup;
 
 /// A fieldset of checkboxes.

@@ -12,7 +12,7 @@ use crate::state::FormState;
 pub fn DraftNotice(state: FormState) -> impl IntoView {
     let announce = RwSignal::new(String::new());
     let until = move || {
-        state.saved_until.get().map(|ms| {
+        state.drafts.saved_until.get().map(|ms| {
             let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
             format::date(
                 &state.lang.get(),
@@ -21,7 +21,7 @@ pub fn DraftNotice(state: FormState) -> impl IntoView {
         })
     };
     let copy = move || {
-        let dropped = state.dropped_copy.get();
+        let dropped = state.drafts.dropped_copy.get();
         (!dropped.is_empty()).then(|| {
             let lang = state.lang.get();
             let rows = dropped

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use crate::i18n::t;
 
 /// The field's error message, when one is shown.

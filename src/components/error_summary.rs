@@ -20,7 +20,7 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
     Effect::new({
         let summary_id = summary_id.clone();
         move |previous: Option<u32>| {
-            let now = state.summary_focus.get();
+            let now = state.nav.summary_focus.get();
             if previous.is_some_and(|p| p != now) {
                 let id = summary_id.clone();
                 request_animation_frame(move || {

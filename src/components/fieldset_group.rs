@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::error_message::ErrorMessage;
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::legal_basis::LegalBasis;
 
 /// Wrap inputs in a fieldset with legend, hint and error.

@@ -8,7 +8,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use super::error_message::ErrorMessage;
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::legal_basis::LegalBasis;
 use crate::api::{self, UploadError};
 use crate::format;
@@ -30,17 +30,18 @@ fn files_of(value: &Option<Value>) -> Vec<FileRef> {
 /// A file for a FIT-Connect form: checked here against the field's limits (the core checks
 /// the reference again), kept in the browser under a fresh UUID; never uploaded in plain text.
 async fn keep_local(ctx: &FieldCtx, file: &web_sys::File) -> Result<FileRef, UploadError> {
-    let c = &ctx.field.constraints;
     let size = file.size() as u64;
-    if c.max_size.is_some_and(|max| size > max) {
-        return Err(UploadError::Size);
-    }
-    let media_type = crate::fit_send::media_type(file).await;
-    if !c.media_types.is_empty() && !c.media_types.iter().any(|m| antrag_core::media_type_matches(m, &media_type)) {
-        return Err(UploadError::Type);
-    }
+    let media_type = crate::file_store::media_type(file).await;
+    antrag_core::check_file(&ctx.field, size, &media_type).map_err(|error| match error {
+        antrag_core::ErrorCode::FileTooLarge { .. } => UploadError::Size,
+        _ => UploadError::Type,
+    })?;
     let id = crate::dom::uuid();
-    crate::fit_send::keep_file(&id, file.clone(), ctx.state.drafts.with_value(crate::draft::DraftStore::keep_until));
+    crate::file_store::keep_file(
+        &id,
+        file.clone(),
+        ctx.state.drafts.store.with_value(crate::draft::DraftStore::keep_until),
+    );
     Ok(FileRef { id, name: file.name(), size, media_type, sha512: None })
 }
 
@@ -77,12 +78,13 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                         pending.update(|p| p.iter_mut().filter(|p| p.id == id).for_each(|p| p.progress = f))
                     };
                     let config = ctx.state.config.get_value();
-                    let result = if matches!(ctx.state.transport.get_value(), crate::fit::Transport::FitConnect(_)) {
-                        // FIT-Connect: the file stays in this browser until it is encrypted.
-                        keep_local(&ctx, &file).await
-                    } else {
-                        api::upload(&config, &form_id, &version, &field_path, &file, on_progress).await
-                    };
+                    let result =
+                        if matches!(ctx.state.sending.transport.get_value(), crate::fit::Transport::FitConnect(_)) {
+                            // FIT-Connect: the file stays in this browser until it is encrypted.
+                            keep_local(&ctx, &file).await
+                        } else {
+                            api::upload(&config, &form_id, &version, &field_path, &file, on_progress).await
+                        };
                     let lang = ctx.lang();
                     match result {
                         Ok(reference) => {
@@ -137,7 +139,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
     let remove = {
         let ctx = ctx.clone();
         move |file_id: String, name: String| {
-            crate::fit_send::forget_file(&file_id);
+            crate::file_store::forget_file(&file_id);
             let mut current = files_of(&ctx.value.get_untracked());
             current.retain(|f| f.id != file_id);
             ctx.set(if current.is_empty() {

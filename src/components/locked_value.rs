@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::form_group::FormGroup;
 
 /// A read-only input: focusable and announced with its label, not editable.

@@ -1,4 +1,4 @@
-//! Components, one per file. Widgets receive a [`field::FieldCtx`]; none of them validates:
+//! Components, one per file. Widgets receive a [`field_ctx::FieldCtx`]; none of them validates:
 //! errors come from antrag-core's report in [`crate::state::FormState`].
 
 pub mod checkbox;
@@ -8,6 +8,7 @@ pub mod draft_notice;
 pub mod error_message;
 pub mod error_summary;
 pub mod field;
+pub mod field_ctx;
 pub mod fieldset_group;
 pub mod file_upload;
 pub mod footer;

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::fieldset_group::FieldsetGroup;
 
 /// One radio option: value, label, hint.

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 
 /// A paragraph of text; line breaks in the definition are kept.
 #[component]

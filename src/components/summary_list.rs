@@ -26,7 +26,7 @@ struct Row {
 
 fn sections(state: FormState, nodes: &[Node], path: &FieldPath, title: Option<String>, out: &mut Vec<Section>) {
     let lang = state.lang.get();
-    let vis = state.visibility.get();
+    let vis = state.verdict.visibility.get();
     state.form.with_value(|f| {
         let def = f.def();
         let dl = &def.default_language;

@@ -10,16 +10,16 @@ use crate::state::FormState;
 #[component]
 pub fn TabConflict(state: FormState) -> impl IntoView {
     view! {
-        <Show when=move || state.conflict.get().is_some()>
+        <Show when=move || state.drafts.conflict.get().is_some()>
             <div class="antrag-notice antrag-notice--warning" role="alert">
                 <p>
                     {move || {
-                        let deleted = matches!(state.conflict.get(), Some(None));
+                        let deleted = matches!(state.drafts.conflict.get(), Some(None));
                         t(&state.lang.get(), if deleted { "conflict.deleted" } else { "conflict.text" })
                     }}
                 </p>
                 <div class="antrag-button-group">
-                    <Show when=move || matches!(state.conflict.get(), Some(Some(_)))>
+                    <Show when=move || matches!(state.drafts.conflict.get(), Some(Some(_)))>
                         <button type="button" class="antrag-button" data-action="take-other-tab" on:click=move |_| state.take_other_tab()>
                             {move || t(&state.lang.get(), "conflict.take")}
                         </button>

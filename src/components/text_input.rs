@@ -5,7 +5,7 @@ use antrag_core::number::parse_decimal;
 use antrag_core::WidgetKind;
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::form_group::FormGroup;
 use crate::format;
 use crate::i18n::t;

@@ -1,27 +1,10 @@
 //! A time of day as one text input (`14:30`); `930`, `9.30` and `9:30` are tidied to `09:30`
-//! on blur.
+//! on blur (antrag-core's `tidy_time`).
 
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::form_group::FormGroup;
-
-/// Tidy a typed time: `9.30`, `930`, `9:30` → `09:30`; anything else unchanged.
-pub fn tidy_time(text: &str) -> Option<String> {
-    let digits: String = text.trim().chars().filter(|c| c.is_ascii_digit()).collect();
-    let separators = text.trim().chars().filter(|c| !c.is_ascii_digit()).all(|c| c == ':' || c == '.');
-    if !separators {
-        return None;
-    }
-    let (h, m) = match (text.trim().split_once([':', '.']), digits.len()) {
-        (Some((h, m)), _) => (h.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?),
-        (None, 3) => (digits[..1].parse().ok()?, digits[1..].parse().ok()?),
-        (None, 4) => (digits[..2].parse().ok()?, digits[2..].parse().ok()?),
-        (None, 1 | 2) => (digits.parse().ok()?, 0),
-        _ => return None,
-    };
-    (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
-}
 
 /// A time input in its form group.
 #[component]
@@ -39,7 +22,7 @@ pub fn TimeInput(ctx: FieldCtx) -> impl IntoView {
                 prop:value=move || c3.text_value()
                 on:input=move |ev| c4.set_text(event_target_value(&ev))
                 on:blur=move |_| {
-                    if let Some(tidy) = tidy_time(&c5.text_value()).filter(|t| *t != c5.text_value()) {
+                    if let Some(tidy) = antrag_core::date::tidy_time(&c5.text_value()).filter(|t| *t != c5.text_value()) {
                         c5.set_text(tidy);
                     }
                 }

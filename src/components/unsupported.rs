@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use crate::i18n::tf;
 
 /// A notice in place of the field.

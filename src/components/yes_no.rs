@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::field::FieldCtx;
+use super::field_ctx::FieldCtx;
 use super::radios::{RadioGroup, RadioOption};
 use crate::i18n::t;
 

@@ -8,7 +8,6 @@ use super::resume::ResumePage;
 use super::review::ReviewPage;
 use super::step::StepPage;
 use crate::api::{self, ApiError};
-use crate::dom;
 use crate::i18n::t;
 use crate::state::{FormState, Screen};
 
@@ -65,7 +64,7 @@ pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<Stri
 
 /// An embedded widget tells its host that the form could not be loaded.
 fn emit_load_error(status: u16) {
-    if let Some(e) = use_context::<crate::embed::Embedding>() {
+    if let Some(e) = use_context::<crate::embedding::Embedding>() {
         e.emit("antrag:error", &serde_json::json!({ "kind": "load", "status": status }));
     }
 }
@@ -86,97 +85,18 @@ fn FormFlow(
         lang.set(form.def().default_language.clone());
     }
     languages.set(offered);
-    let prefix = if use_context::<crate::embed::Embedding>().is_some() {
+    let prefix = if use_context::<crate::embedding::Embedding>().is_some() {
         format!("{}-", config.instance)
     } else {
         "f-".to_owned()
     };
     let state = FormState::new(form, lang, &prefix, config, crate::dom::today());
-    if matches!(transport, crate::fit::Transport::FitConnect(_)) {
-        // Files kept for drafts that have expired since go now.
-        leptos::task::spawn_local(crate::file_store::purge_expired());
-    }
-    state.transport.set_value(transport);
-
-    // Restore the screen from the history entry (reload).
-    let initial = web_sys::window()
-        .and_then(|w| w.history().ok())
-        .and_then(|h| h.state().ok())
-        .and_then(|s| dom::js_to_json(&s))
-        .and_then(|s| state.screen_from_history(&s))
-        .filter(|s| matches!(s, Screen::Step(_)))
-        .unwrap_or(Screen::Step(0));
-    state.screen.set(initial.clone());
-    // Record the first screen in the current entry (merged with what the host keeps there), so
-    // Back from the next step finds it.
-    dom::replace_state(&state.history_state(&initial), None);
-    state.offer_resume();
-
-    // What the host hands in: identity, prefill, credential.
-    if let Some(host) = use_context::<crate::embed::HostData>() {
-        Effect::new(move |_| {
-            let (identity, prefill) = (host.identity.get(), host.prefill.get());
-            if identity.is_empty() && prefill.is_empty() {
-                return;
-            }
-            let form = state.form.get_value();
-            state.answers.update(|a| crate::embed::apply_host_data(&form, a, &identity, &prefill));
-        });
-        Effect::new(move |_| {
-            let value = host.auth_value.get();
-            state.config.update_value(|c| {
-                if let Some((_, v)) = c.auth.as_mut() {
-                    *v = value.clone().unwrap_or_default();
-                }
-            });
-        });
-    }
-    state.form.with_value(|f| {
-        state.emit("antrag:ready", serde_json::json!({ "form": f.def().id, "version": f.def().version, "instance": state.config.with_value(|c| c.instance.clone()) }))
-    });
-    Effect::new(move |_| {
-        let screen = state.screen.get();
-        let detail = state.form.with_value(|f| {
-            let steps = f.def().steps();
-            match &screen {
-                Screen::Step(i) => serde_json::json!({ "screen": "step", "index": i, "id": steps.get(*i).map(|s| s.id), "count": steps.len() }),
-                Screen::Review => serde_json::json!({ "screen": "review" }),
-                Screen::Done(_) => serde_json::json!({ "screen": "done" }),
-            }
-        });
-        state.emit("antrag:step-changed", detail);
-    });
-
-    // Autosave after changes (not on arrival: an untouched form is no draft), once the citizen
-    // decided about a found draft.
-    Effect::new(move |previous: Option<()>| {
-        state.answers.track();
-        state.screen.track();
-        state.pending.track();
-        if previous.is_some() && state.resume.get().is_none() {
-            state.save_soon();
-        }
-    });
-    let _ = window_event_listener(leptos::ev::storage, move |ev| state.on_storage(ev.key(), ev.new_value()));
-    let _ = window_event_listener(leptos::ev::online, move |_| state.on_online());
-
-    let _ = window_event_listener(leptos::ev::popstate, move |ev| {
-        // Once sent, Back never returns to a sendable screen (no double submission).
-        if matches!(state.screen.get_untracked(), Screen::Done(_)) {
-            dom::replace_state(&state.history_state(&state.screen.get_untracked()), None);
-            return;
-        }
-        if let Some(screen) = dom::js_to_json(&ev.state()).and_then(|s| state.screen_from_history(&s)) {
-            if !matches!(screen, Screen::Done(_)) {
-                state.go(screen, false);
-            }
-        }
-    });
+    state.start(transport);
 
     // Each screen gets fresh DOM (keyed), never an in-place patch of the previous one: a
     // translator or extension may have replaced text nodes, and patching those would leave
     // stale text on screen.
-    let key = move || match (state.resume.get(), state.screen.get()) {
+    let key = move || match (state.drafts.resume.get(), state.nav.screen.get()) {
         (Some(_), _) => "resume".to_owned(),
         (None, Screen::Step(i)) => format!("step-{i}"),
         (None, Screen::Review) => "review".to_owned(),
@@ -184,7 +104,7 @@ fn FormFlow(
     };
     view! {
         <For each=move || [key()] key=|k| k.clone() let:_screen>
-            {match (state.resume.get_untracked(), state.screen.get_untracked()) {
+            {match (state.drafts.resume.get_untracked(), state.nav.screen.get_untracked()) {
                 (Some(offer), _) => view! { <ResumePage state=state offer=offer /> }.into_any(),
                 (None, Screen::Step(index)) => view! { <StepPage state=state index=index /> }.into_any(),
                 (None, Screen::Review) => view! { <ReviewPage state=state /> }.into_any(),

@@ -50,8 +50,9 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let sending =
-        move || matches!(state.send.get(), SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_));
+    let sending = move || {
+        matches!(state.sending.send.get(), SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_))
+    };
     view! {
         <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
         <TabConflict state=state />
@@ -92,7 +93,7 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
 fn SendStatus(state: FormState) -> impl IntoView {
     let message = move || {
         let lang = state.lang.get();
-        match state.send.get() {
+        match state.sending.send.get() {
             SendState::Idle => None,
             SendState::Sending => Some(("antrag-notice", t(&lang, "submit.sending"), false)),
             SendState::Encrypting(stage) => Some((

@@ -50,11 +50,11 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
         // the top anyway), so screen readers start at the new step.
         let heading_id = heading_id.clone();
         Effect::new(move |previous: Option<()>| {
-            let target = state.focus_target.get_untracked();
+            let target = state.nav.focus_target.get_untracked();
             if target.is_some() {
-                state.focus_target.set(None);
+                state.nav.focus_target.set(None);
             }
-            if target.is_none() && previous.is_none() && index == 0 && !state.back_to_review.get_untracked() {
+            if target.is_none() && previous.is_none() && index == 0 && !state.nav.back_to_review.get_untracked() {
                 return;
             }
             let heading = heading_id.clone();
@@ -73,7 +73,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
             <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
         </Show>
         <TabConflict state=state />
-        <form class="antrag-form" novalidate data-settling=move || state.settling.get().then_some("true") on:submit=move |ev| {
+        <form class="antrag-form" novalidate data-settling=move || state.verdict.settling.get().then_some("true") on:submit=move |ev| {
             ev.prevent_default();
             state.next(index);
         }>
@@ -94,7 +94,7 @@ pub fn StepPage(state: FormState, index: usize) -> impl IntoView {
                 <button type="submit" class="antrag-button" data-action="next">
                     {move || {
                         let lang = state.lang.get();
-                        if state.back_to_review.get() {
+                        if state.nav.back_to_review.get() {
                             t(&lang, "nav.back_to_review")
                         } else if state.shown_steps().last() == Some(&index) {
                             t(&lang, "nav.to_review")
