@@ -61,13 +61,13 @@ server:
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	cargo clippy -p antrag --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	cargo clippy -p antrag --target wasm32-unknown-unknown --features hydrate --all-targets --locked -- -D warnings
 
 test-native: test-today
 	cargo test --workspace --locked
 
 test-wasm: test-today
-	cargo test -p antrag --target wasm32-unknown-unknown --test web --test state --locked
+	cargo test -p antrag --target wasm32-unknown-unknown --features hydrate --test web --test state --locked
 
 test-e2e: test-today
 	cargo build -p antrag-server --locked

@@ -2,10 +2,11 @@
 // work under a Content-Security-Policy without 'unsafe-inline'. The glue module is verified by
 // its <link rel=modulepreload integrity>; the wasm is fetched with its integrity here.
 //
-// On a form's page the definition and its transport are requested at once, while the wasm
-// downloads and compiles, instead of after it (the app takes them from window.__antragPrefetch).
+// A page the server rendered carries its data (#antrag-data) and is hydrated. On a page
+// without (a static index.html) the definition and its transport are requested at once,
+// while the wasm downloads and compiles (the app takes them from window.__antragPrefetch).
 const form = location.pathname.match(/^\/forms\/([^/]+)$/);
-if (form) {
+if (form && !document.getElementById('antrag-data')) {
   const api = `/api/v1/forms/${form[1]}`;
   window.__antragPrefetch = {
     id: decodeURIComponent(form[1]),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// A catalog entry.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Form id.
@@ -164,7 +164,7 @@ async fn prefetched(config: &ClientConfig, id: &str, which: &str) -> Option<Resp
     if config.api != crate::config::API_BASE {
         return None;
     }
-    let window = web_sys::window()?;
+    let window = crate::dom::window()?;
     let prefetch = js_sys::Reflect::get(&window, &"__antragPrefetch".into()).ok().filter(|v| v.is_object())?;
     if js_sys::Reflect::get(&prefetch, &"id".into()).ok()?.as_string()? != id {
         return None;
@@ -229,7 +229,7 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
     let timer = controller.as_ref().and_then(|c| {
         let c = c.clone();
         let abort = wasm_bindgen::closure::Closure::once_into_js(move || c.abort());
-        web_sys::window()?
+        crate::dom::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(abort.unchecked_ref(), config.timeout_ms as i32)
             .ok()
     });
@@ -240,7 +240,7 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
         .json(request)
         .map_err(|_| SubmitError::Server { status: 0, retry_after: None })?;
     let sent = built.send().await;
-    if let (Some(w), Some(t)) = (web_sys::window(), timer) {
+    if let (Some(w), Some(t)) = (crate::dom::window(), timer) {
         w.clear_timeout_with_handle(t);
     }
     let response = sent.map_err(|_| SubmitError::Network)?;
@@ -268,9 +268,18 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
     })
 }
 
-/// Percent-encode a path segment.
+/// Percent-encode a path segment (as JavaScript's `encodeURIComponent`; pure Rust, so the
+/// server's renderer writes the same links).
 pub fn encode(segment: &str) -> String {
-    js_sys::encode_uri_component(segment).as_string().unwrap_or_default()
+    let mut out = String::with_capacity(segment.len());
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Why an upload failed.

@@ -1,5 +1,9 @@
 //! Small, safe wrappers around browser APIs (focus, history, titles, timers). None of them
 //! panics when an element or API is missing: the app keeps working without the nicety.
+//!
+//! The same components also render on the server (feature `ssr`), where there is no browser:
+//! [`window`] is `None` there, so every wrapper does nothing, and code that must not run on the
+//! server at all (effects, event handlers) is never called by the server's renderer.
 
 use wasm_bindgen::JsCast;
 
@@ -10,9 +14,18 @@ thread_local! {
     static ROOTS: RefCell<Vec<web_sys::ShadowRoot>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The browser window; `None` outside a browser (the server renders the same components).
+pub fn window() -> Option<web_sys::Window> {
+    if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+    } else {
+        None
+    }
+}
+
 /// The document, if any.
 pub fn document() -> Option<web_sys::Document> {
-    web_sys::window()?.document()
+    window()?.document()
 }
 
 /// Make the ids inside an embedded widget's shadow root findable.
@@ -63,18 +76,18 @@ pub fn set_language(lang: &str) {
 
 /// The current path of the page.
 pub fn pathname() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
+    window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
 }
 
 /// A query parameter of the current page.
 pub fn query_param(name: &str) -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
+    let search = window()?.location().search().ok()?;
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
 /// The current URL with one query parameter set (or removed), for history entries.
 pub fn url_with_param(name: &str, value: Option<&str>) -> Option<String> {
-    let href = web_sys::window()?.location().href().ok()?;
+    let href = window()?.location().href().ok()?;
     let url = web_sys::Url::new(&href).ok()?;
     let params = url.search_params();
     match value {
@@ -88,7 +101,7 @@ pub fn url_with_param(name: &str, value: Option<&str>) -> Option<String> {
 
 /// Push a history entry carrying `state` (a small JSON value), optionally with a new URL.
 pub fn push_state(state: &serde_json::Value, url: Option<&str>) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
         let js = js_sys::JSON::parse(&state.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL);
         let _ = history.push_state_with_url(&js, "", url);
     }
@@ -96,7 +109,7 @@ pub fn push_state(state: &serde_json::Value, url: Option<&str>) {
 
 /// Replace the current history entry's state.
 pub fn replace_state(state: &serde_json::Value, url: Option<&str>) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+    if let Some(history) = window().and_then(|w| w.history().ok()) {
         let js = js_sys::JSON::parse(&state.to_string()).unwrap_or(wasm_bindgen::JsValue::NULL);
         let _ = history.replace_state_with_url(&js, "", url);
     }
@@ -111,43 +124,96 @@ pub fn js_to_json(value: &wasm_bindgen::JsValue) -> Option<serde_json::Value> {
 /// Wait `ms` milliseconds.
 pub async fn sleep(ms: u32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
+        if let Some(w) = window() {
             let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// A random UUID (v4) from the browser's CSPRNG.
+/// A random UUID (v4) from the browser's CSPRNG (empty outside a browser: ids made on the
+/// server, such as a tab's, are never used there).
 pub fn uuid() -> String {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.random_uuid())
-        .unwrap_or_else(|| format!("{:x}-fallback", (js_sys::Math::random() * 1e16) as u64))
+    match window() {
+        Some(w) => w
+            .crypto()
+            .map(|c| c.random_uuid())
+            .unwrap_or_else(|_| format!("{:x}-fallback", (js_sys::Math::random() * 1e16) as u64)),
+        None => String::new(),
+    }
 }
 
-/// Today's date in the citizen's time zone.
+/// Today's date in the citizen's time zone (outside a browser: 1970-01-01; the server passes
+/// its own date where it renders).
 pub fn today() -> antrag_core::Date {
+    if window().is_none() {
+        return antrag_core::Date { year: 1970, month: 1, day: 1 };
+    }
     let now = js_sys::Date::new_0();
     antrag_core::Date::new(now.get_full_year() as i32, now.get_month() + 1, now.get_date())
         .unwrap_or(antrag_core::Date { year: 1970, month: 1, day: 1 })
 }
 
-/// Milliseconds since the epoch.
+/// Milliseconds since the epoch (0 outside a browser).
 pub fn now_ms() -> f64 {
+    if window().is_none() {
+        return 0.0;
+    }
     js_sys::Date::now()
 }
 
 /// Scroll the page to the top.
 pub fn scroll_top() {
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = window() {
         w.scroll_to_with_x_and_y(0.0, 0.0);
     }
 }
 
 /// Open the print dialog.
 pub fn print() {
-    if let Some(w) = web_sys::window() {
+    if let Some(w) = window() {
         let _ = w.print();
     }
+}
+
+/// Keep the citizen's language choice: in this browser's storage, and as a cookie so that the
+/// server renders the next page in it.
+pub fn remember_language(key: &str, lang: &str) {
+    let Some(w) = window() else { return };
+    if let Some(storage) = w.local_storage().ok().flatten() {
+        let _ = storage.set_item(key, lang);
+    }
+    if antrag_core::text::is_language_tag(lang) {
+        if let Some(doc) = document().and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok()) {
+            let _ = doc.set_cookie(&format!("{key}={lang}; Path=/; Max-Age=31536000; SameSite=Lax"));
+        }
+    }
+}
+
+/// A time (RFC 3339) as the citizen's local date (`YYYY-MM-DD`) and time (`HH:MM`): in the
+/// browser its own time zone; on the server German time (CET/CEST), where most citizens are.
+pub fn local_date_time(rfc3339: &str) -> Option<(String, String)> {
+    if window().is_some() {
+        let local = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if local.get_time().is_nan() {
+            return None;
+        }
+        let date = format!("{:04}-{:02}-{:02}", local.get_full_year(), local.get_month() + 1, local.get_date());
+        return Some((date, format!("{:02}:{:02}", local.get_hours(), local.get_minutes())));
+    }
+    crate::format::german_time(rfc3339)
+}
+
+/// Load the page again.
+pub fn reload() {
+    if let Some(w) = window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// Whether the app is hydrating a page the server rendered (components must then build
+/// exactly what the server built).
+pub fn hydrating() -> bool {
+    use leptos::prelude::Owner;
+    Owner::current_shared_context().is_some_and(|context| context.during_hydration())
 }

@@ -57,7 +57,7 @@ pub struct DraftStore {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    crate::dom::window()?.local_storage().ok().flatten()
 }
 
 impl DraftStore {

@@ -90,7 +90,7 @@ async fn database() -> Result<IdbDatabase, JsValue> {
     if let Some(db) = OPEN.with(|o| o.borrow().clone()) {
         return Ok(db);
     }
-    let factory = web_sys::window().ok_or(JsValue::NULL)?.indexed_db()?.ok_or(JsValue::NULL)?;
+    let factory = crate::dom::window().ok_or(JsValue::NULL)?.indexed_db()?.ok_or(JsValue::NULL)?;
     let open = factory.open_with_u32(DB, 1)?;
     let upgrading = open.clone();
     let upgrade = Closure::once_into_js(move || {

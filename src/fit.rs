@@ -3,11 +3,11 @@
 //! The cryptography itself is the browser's (WebCrypto, see `fit_send`); nothing here
 //! encrypts — these are the formats around it, testable natively.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// How the app sends a form (`GET /api/v1/forms/{id}/transport`).
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Transport {
     /// The open submission contract (the default; also when a backend does not know the
@@ -19,7 +19,7 @@ pub enum Transport {
 }
 
 /// FIT-Connect settings of a form.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FitTransport {
     /// Destination id.
@@ -33,7 +33,7 @@ pub struct FitTransport {
 }
 
 /// `serviceType` of a FIT-Connect submission.
-#[derive(Clone, Debug, PartialEq, Deserialize, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 pub struct ServiceType {
     /// Name of the service.
     pub name: String,

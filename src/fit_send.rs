@@ -274,7 +274,7 @@ async fn expect_ok(
 
 fn subtle() -> Result<web_sys::SubtleCrypto, FitError> {
     let crypto =
-        web_sys::window().and_then(|w| w.crypto().ok()).ok_or_else(|| FitError::Crypto("no WebCrypto".into()))?;
+        crate::dom::window().and_then(|w| w.crypto().ok()).ok_or_else(|| FitError::Crypto("no WebCrypto".into()))?;
     Ok(crypto.subtle())
 }
 
@@ -327,7 +327,7 @@ async fn encrypt(key: &web_sys::CryptoKey, kid: &str, cty: &str, plain: &Uint8Ar
     let wrap = object(&[("name", "RSA-OAEP".into())]);
     let wrapped = promised(subtle.wrap_key_with_object("raw", &cek, key, &wrap), "key wrap").await?;
     let mut iv = [0u8; 12];
-    web_sys::window()
+    crate::dom::window()
         .and_then(|w| w.crypto().ok())
         .ok_or_else(|| FitError::Crypto("no WebCrypto".into()))?
         .get_random_values_with_u8_array(&mut iv)
@@ -350,14 +350,14 @@ async fn read(blob: &web_sys::Blob) -> Result<Uint8Array, FitError> {
 }
 
 fn mark(name: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = crate::dom::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
 }
 
 /// A User Timing entry (`performance.measure`), for the benchmark of encryption speed.
 fn measure(name: &str, start_mark: &str) {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+    if let Some(p) = crate::dom::window().and_then(|w| w.performance()) {
         let _ = p.measure_with_start_mark(name, start_mark);
     }
 }

@@ -40,6 +40,47 @@ pub fn date(lang: &str, iso: &str) -> String {
     }
 }
 
+/// A UTC time (RFC 3339, `2026-11-28T12:00:00Z`) in German time: CET (UTC+1), or CEST
+/// (UTC+2) from the last Sunday of March to the last Sunday of October, 01:00 UTC each — as
+/// `YYYY-MM-DD` and `HH:MM`. The server shows times this way; the browser uses its own zone.
+pub fn german_time(rfc3339: &str) -> Option<(String, String)> {
+    let (date, rest) = rfc3339.split_once('T')?;
+    let date = antrag_core::Date::parse_iso(date)?;
+    let (h, m) = antrag_core::date::parse_time(rest.get(..5)?)?;
+    if !rest.ends_with('Z') && !rest.ends_with("+00:00") {
+        return None;
+    }
+    // Minutes since 1970 in UTC, and the two switches of this year.
+    let minutes = |d: antrag_core::Date, h: u32, m: u32| d.to_days() * 1440 + i64::from(h * 60 + m);
+    let last_sunday = |month: u32| {
+        let last = antrag_core::Date::new(date.year, month, 31).expect("March and October have 31 days");
+        // 1970-01-01 was a Thursday: days % 7 == 3 is a Sunday.
+        last.add_days(-(last.to_days() - 3).rem_euclid(7))
+    };
+    let utc = minutes(date, h, m);
+    let summer = utc >= minutes(last_sunday(3), 1, 0) && utc < minutes(last_sunday(10), 1, 0);
+    let local = utc + if summer { 120 } else { 60 };
+    let day = antrag_core::Date::from_days(local.div_euclid(1440));
+    let clock = local.rem_euclid(1440);
+    Some((day.to_string(), format!("{:02}:{:02}", clock / 60, clock % 60)))
+}
+
+/// Text made safe to stand in HTML markup (`&`, `<`, `>`, quotes as entities).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A file size (`10 MB`, `512 KB`).
 pub fn size(lang: &str, bytes: u64) -> String {
     const KB: f64 = 1024.0;
@@ -288,6 +329,21 @@ mod tests {
             &ErrorCode::DateTooLate { max: "2010-11-28".into() },
         );
         assert_eq!(late, "„Geburtsdatum“ muss am oder vor dem 28. November 2010 liegen.");
+    }
+
+    #[test]
+    fn german_time_follows_summer_time() {
+        let at = |t: &str| german_time(t).map(|(d, h)| format!("{d} {h}"));
+        assert_eq!(at("2026-11-28T12:00:00Z").as_deref(), Some("2026-11-28 13:00"));
+        assert_eq!(at("2026-07-01T23:30:00Z").as_deref(), Some("2026-07-02 01:30"));
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(at("2026-03-29T00:59:00Z").as_deref(), Some("2026-03-29 01:59"));
+        assert_eq!(at("2026-03-29T01:00:00Z").as_deref(), Some("2026-03-29 03:00"));
+        assert_eq!(at("2026-10-25T00:59:00Z").as_deref(), Some("2026-10-25 02:59"));
+        assert_eq!(at("2026-10-25T01:00:00Z").as_deref(), Some("2026-10-25 02:00"));
+        assert_eq!(at("2031-12-31T23:00:00Z").as_deref(), Some("2032-01-01 00:00"));
+        assert_eq!(at("2026-11-28T12:00:00+05:00"), None);
+        assert_eq!(at("gestern"), None);
     }
 
     #[test]

@@ -1,43 +1,39 @@
 //! # Antrag web app
 //!
-//! Renders any antrag-core definition as an accessible, multi-step form in the citizen's
-//! browser (Leptos, client-side rendering), validates with the same antrag-core code the
-//! server uses, and submits over the open contract.
+//! Renders any antrag-core definition as an accessible, multi-step form, validates with the
+//! same antrag-core code the server uses, and submits over the open contract. The same
+//! components render on the server (feature `ssr`, [`ssr`]) — every page works without
+//! JavaScript — and in the browser (feature `hydrate`, [`boot`]), which hydrates the server's
+//! HTML and takes over.
 //!
-//! The pure parts ([`i18n`], [`format`]) build and test natively; everything touching the DOM
-//! is compiled for `wasm32` only.
+//! Browser APIs are reached through [`dom`], which does nothing outside a browser.
 
+#[cfg(all(target_arch = "wasm32", feature = "ssr"))]
+compile_error!("the `ssr` feature is the server's renderer; the browser bundle uses `hydrate`");
+
+pub mod api;
+pub mod app;
+pub mod boot;
+pub mod components;
+pub mod config;
+pub mod dom;
+pub mod draft;
+pub mod embed;
+pub mod embedding;
+pub mod file_store;
+pub mod fine;
 pub mod fit;
+pub mod fit_send;
+pub mod form_post;
 pub mod format;
 pub mod i18n;
-pub mod progressive;
-
-#[cfg(target_arch = "wasm32")]
-pub mod api;
-#[cfg(target_arch = "wasm32")]
-pub mod app;
-#[cfg(target_arch = "wasm32")]
-pub mod components;
-#[cfg(target_arch = "wasm32")]
-pub mod config;
-#[cfg(target_arch = "wasm32")]
-pub mod dom;
-#[cfg(target_arch = "wasm32")]
-pub mod draft;
-#[cfg(target_arch = "wasm32")]
-pub mod embed;
-#[cfg(target_arch = "wasm32")]
-pub mod embedding;
-#[cfg(target_arch = "wasm32")]
-pub mod file_store;
-#[cfg(target_arch = "wasm32")]
-pub mod fine;
-#[cfg(target_arch = "wasm32")]
-pub mod fit_send;
-#[cfg(target_arch = "wasm32")]
+pub mod page_data;
 pub mod pages;
-#[cfg(target_arch = "wasm32")]
+pub mod progressive;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 pub mod state;
+pub mod title;
 
-#[cfg(target_arch = "wasm32")]
-pub use app::start;
+#[cfg(feature = "hydrate")]
+pub use boot::start;

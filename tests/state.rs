@@ -89,7 +89,8 @@ fn started(instance: &str) -> (FormState, impl Drop) {
         antrag::config::ClientConfig { instance: instance.to_owned(), ..antrag::config::ClientConfig::default() };
     let handle = leptos::mount::mount_to(host, move || {
         let form = Form::from_json(DEFINITION).expect("definition");
-        let state = FormState::new(form, RwSignal::new("de".to_owned()), "z-", config, antrag_testing::today());
+        let start = antrag::page_data::FormStart::new(antrag_testing::today());
+        let state = FormState::new(form, RwSignal::new("de".to_owned()), "z-", config, start);
         state.start(antrag::fit::Transport::Contract);
         out.set(Some(state));
         view! { <p>"Zustand"</p> }

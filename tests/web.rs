@@ -46,7 +46,7 @@ fn mount_field(key: &str, lang: &str) -> (FormState, web_sys::HtmlElement, impl 
             RwSignal::new(lang),
             "t-",
             antrag::config::ClientConfig::default(),
-            antrag_testing::today(),
+            antrag::page_data::FormStart::new(antrag_testing::today()),
         );
         slot.set(Some(state));
         view! { <FieldView state=state field=field path=path /> }

@@ -22,8 +22,10 @@ pub fn Checkbox(ctx: FieldCtx) -> impl IntoView {
                     <input
                         class="antrag-checkboxes__input"
                         id=ctx.id.clone()
-                        name=ctx.id.clone()
+                        name=ctx.name.clone()
                         type="checkbox"
+                        value="true"
+                        checked=ctx.value.get_untracked() == Some(Value::Bool(true))
                         aria-describedby=move || c2.describedby()
                         prop:checked=move || c3.value.get() == Some(Value::Bool(true))
                         on:change=move |ev| c4.set(if event_target_checked(&ev) { Value::Bool(true) } else { Value::Null })

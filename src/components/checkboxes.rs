@@ -27,9 +27,10 @@ pub fn Checkboxes(ctx: FieldCtx) -> impl IntoView {
                     <input
                         class="antrag-checkboxes__input"
                         id=id.clone()
-                        name=ctx.id.clone()
+                        name=ctx.name.clone()
                         type="checkbox"
                         value=option.value.clone()
+                        checked=chosen(&ctx.value.get_untracked()).contains(&option.value)
                         aria-describedby=hint.is_some().then(|| hint_id.clone())
                         prop:checked=move || chosen(&c1.value.get()).contains(&v1)
                         on:change=move |ev| {

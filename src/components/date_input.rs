@@ -9,31 +9,11 @@
 //! empty: `1990--27`), so antrag-core can tell which part is missing.
 
 use leptos::prelude::*;
-use serde_json::Value;
 
 use super::field_ctx::FieldCtx;
 use super::fieldset_group::FieldsetGroup;
+use crate::form_post::{compose_date as compose, control_name, date_parts as parts};
 use crate::i18n::t;
-
-/// The parts of a date answer (`["1990", "3", "27"]` as year, month, day), and a time.
-fn parts(value: &str) -> ([String; 3], String) {
-    let (date, time) = value.split_once('T').unwrap_or((value, ""));
-    let mut it = date.splitn(3, '-').map(str::to_owned);
-    let year = it.next().unwrap_or_default();
-    let month = it.next().unwrap_or_default();
-    let day = it.next().unwrap_or_default();
-    ([year, month, day], time.to_owned())
-}
-
-fn compose(year: &str, month: &str, day: &str, time: Option<&str>) -> Value {
-    let (year, month, day) = (year.trim(), month.trim(), day.trim());
-    let time = time.map(str::trim).unwrap_or("");
-    if year.is_empty() && month.is_empty() && day.is_empty() && time.is_empty() {
-        return Value::Null;
-    }
-    let date = format!("{year}-{month}-{day}");
-    Value::String(if time.is_empty() && !date.is_empty() { date } else { format!("{date}T{time}") })
-}
 
 /// Day, month and year inputs (and a time when `with_time`).
 #[component]
@@ -42,13 +22,14 @@ pub fn DateInput(ctx: FieldCtx, with_time: bool) -> impl IntoView {
     let bday = ctx.autocomplete().as_deref() == Some("bday");
     // The day input carries the bare id so the error summary's link lands on it.
     let inputs = [
-        (2usize, id.clone(), "widget.day", "antrag-input--width-2", "bday-day"),
-        (1, format!("{id}-month"), "widget.month", "antrag-input--width-2", "bday-month"),
-        (0, format!("{id}-year"), "widget.year", "antrag-input--width-4", "bday-year"),
+        (2usize, id.clone(), "day", "widget.day", "antrag-input--width-2", "bday-day"),
+        (1, format!("{id}-month"), "month", "widget.month", "antrag-input--width-2", "bday-month"),
+        (0, format!("{id}-year"), "year", "widget.year", "antrag-input--width-4", "bday-year"),
     ];
+    let initial = parts(&ctx.initial_text());
     let items = inputs
         .into_iter()
-        .map(|(index, input_id, label_key, width, auto)| {
+        .map(|(index, input_id, part, label_key, width, auto)| {
             let (c1, c2, c3, c4) = (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
             view! {
                 <div class="antrag-date-input__item">
@@ -58,7 +39,8 @@ pub fn DateInput(ctx: FieldCtx, with_time: bool) -> impl IntoView {
                     <input
                         class=move || input_class(width, c2.has_error.get())
                         id=input_id.clone()
-                        name=input_id
+                        name=control_name(&ctx.path, Some(part))
+                        value=initial.0[index].clone()
                         type="text"
                         inputmode="numeric"
                         autocomplete=bday.then_some(auto)
@@ -89,7 +71,8 @@ pub fn DateInput(ctx: FieldCtx, with_time: bool) -> impl IntoView {
                 <input
                     class=move || input_class("antrag-input--width-5", c2.has_error.get())
                     id=time_id.clone()
-                    name=time_id
+                    name=control_name(&ctx.path, Some("time"))
+                    value=initial.1.clone()
                     type="text"
                     inputmode="numeric"
                     prop:value=move || parts(&c3.text_value()).1

@@ -21,7 +21,13 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
         let summary_id = summary_id.clone();
         move |previous: Option<u32>| {
             let now = state.nav.summary_focus.get();
-            if previous.is_some_and(|p| p != now) {
+            // Also once on arrival, when the page came with errors (the server's answer to a
+            // step sent without JavaScript, hydrated).
+            let arrived = previous.is_none() && state.nav.focus_summary_on_arrival.get_value();
+            if arrived {
+                state.nav.focus_summary_on_arrival.set_value(false);
+            }
+            if arrived || previous.is_some_and(|p| p != now) {
                 let id = summary_id.clone();
                 request_animation_frame(move || {
                     dom::focus_id(&id, None);
@@ -51,7 +57,13 @@ pub fn ErrorSummary(state: FormState) -> impl IntoView {
 #[component]
 fn SummaryItem(state: FormState, issue: Issue) -> impl IntoView {
     let id = state.dom_id(&issue.path);
-    let href = format!("#{id}");
+    // The field on this screen, or (on the answer summary) on its step: a change link.
+    let step = state.form.with_value(|f| antrag_core::steps::step_of_path(f.def(), &issue.path)).unwrap_or(0);
+    let href = if state.nav.screen.get_untracked() == crate::state::Screen::Step(step) {
+        format!("#{id}")
+    } else {
+        state.page_url(&crate::state::Screen::Step(step), Some(&issue.path))
+    };
     let path = issue.path.clone();
     let message = {
         let issue = issue.clone();

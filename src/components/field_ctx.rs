@@ -24,6 +24,9 @@ pub struct FieldCtx {
     pub path: FieldPath,
     /// DOM id (`{id}`, `{id}-hint`, `{id}-error`, `{id}-label`).
     pub id: String,
+    /// The control's `name`: the data path, as a form posted without JavaScript carries it
+    /// (see [`crate::form_post`]).
+    pub name: String,
     /// The widget chosen by the core.
     pub widget: WidgetKind,
     /// The answer.
@@ -46,7 +49,18 @@ impl FieldCtx {
         let error = state.error_signal(&path);
         let required = state.required_signal(&path);
         let has_error = Memo::new(move |_| error.with(Option::is_some));
-        FieldCtx { state, field, path, id, widget, value, error, has_error, required }
+        let name = crate::form_post::control_name(&path, None);
+        FieldCtx { state, field, path, id, name, widget, value, error, has_error, required }
+    }
+
+    /// The answer as text when the field is built: the `value` attribute the server renders,
+    /// so the page shows the answers without JavaScript (the live value is a property).
+    pub fn initial_text(&self) -> String {
+        match self.value.get_untracked() {
+            Some(Value::String(s)) => s,
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
     }
 
     /// The language.

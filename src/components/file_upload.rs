@@ -11,6 +11,7 @@ use super::error_message::ErrorMessage;
 use super::field_ctx::FieldCtx;
 use super::legal_basis::LegalBasis;
 use crate::api::{self, UploadError};
+use crate::form_post::{self, Action};
 use crate::format;
 use crate::i18n::{t, tf};
 
@@ -170,6 +171,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
     let (c_class, c_label, c_marker, c_hint, c_list, c_full, c_desc, c_choose) =
         (ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone(), ctx.clone());
     let c_pending = ctx.clone();
+    let c_name = ctx.name.clone();
     let hint_id = format!("{}-hint", ctx.id);
     let legal = ctx.field.legal_basis.clone().map(|basis| view! { <LegalBasis state=ctx.state basis=basis /> });
     let id = ctx.id.clone();
@@ -194,11 +196,21 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                             let remove = remove.clone();
                             let lang = c_list.lang();
                             let (file_id, name) = (f.id.clone(), f.name.clone());
+                            let action = Action::RemoveFile(c_list.path.clone(), f.id.clone()).value();
                             view! {
                                 <li class="antrag-file__item">
                                     <span class="antrag-file__name" translate="no">{f.name.clone()}</span>
                                     <span class="antrag-file__size">" (" {format::size(&lang, f.size)} ")"</span>
-                                    <button type="button" class="antrag-button antrag-button--link" on:click=move |_| remove(file_id.clone(), name.clone())>
+                                    <button
+                                        type="submit"
+                                        name=form_post::ACTION
+                                        value=action
+                                        class="antrag-button antrag-button--link"
+                                        on:click=move |ev| {
+                                            ev.prevent_default();
+                                            remove(file_id.clone(), name.clone());
+                                        }
+                                    >
                                         {t(&lang, "file.remove")}
                                         <span class="antrag-visually-hidden">" " {f.name.clone()}</span>
                                     </button>
@@ -241,7 +253,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
                 <input
                     class="antrag-file__input"
                     id=id.clone()
-                    name=id.clone()
+                    name=c_name.clone()
                     type="file"
                     accept=accept
                     multiple={max_files > 1}

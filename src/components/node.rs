@@ -30,13 +30,15 @@ pub fn nodes_view(state: FormState, nodes: &[Node], path: &FieldPath) -> impl In
     nodes.iter().map(|n| view! { <NodeView state=state node=n.clone() path=path.key(n.key()) /> }).collect::<Vec<_>>()
 }
 
-/// A step's top-level nodes, rendered progressively: on a page with hundreds of questions
-/// the first ones are on screen at once, the others follow frame by frame (keyed, so nothing
-/// renders twice).
+/// A step's top-level nodes, rendered progressively in the browser: on a page with hundreds
+/// of questions the first ones are on screen at once, the others follow frame by frame (keyed,
+/// so nothing renders twice). The server renders them all, and a page it rendered is hydrated
+/// with all of them.
 pub fn step_nodes_view(state: FormState, nodes: Vec<Node>) -> impl IntoView {
     let ends = crate::progressive::chunks(&nodes);
-    let shown = RwSignal::new(ends[0]);
-    if ends.len() > 1 {
+    let all_at_once = crate::dom::window().is_none() || crate::dom::hydrating();
+    let shown = RwSignal::new(if all_at_once { nodes.len() } else { ends[0] });
+    if ends.len() > 1 && !all_at_once {
         fn more(shown: RwSignal<usize>, ends: Arc<Vec<usize>>, next: usize) {
             request_animation_frame(move || {
                 if shown.try_set(ends[next]).is_none() && next + 1 < ends.len() {

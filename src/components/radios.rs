@@ -45,7 +45,7 @@ pub fn Radios(ctx: FieldCtx) -> impl IntoView {
 /// A fieldset of radios with the given options.
 #[component]
 pub fn RadioGroup(ctx: FieldCtx, options: Vec<RadioOption>, inline: bool) -> impl IntoView {
-    let name = ctx.id.clone();
+    let name = ctx.name.clone();
     let items = options
         .into_iter()
         .enumerate()
@@ -62,7 +62,11 @@ pub fn RadioGroup(ctx: FieldCtx, options: Vec<RadioOption>, inline: bool) -> imp
                         id=id.clone()
                         name=name.clone()
                         type="radio"
-                        value=option.value.to_string()
+                        value=match &option.value {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        }
+                        checked=ctx.value.get_untracked().as_ref() == Some(&option.value)
                         aria-describedby=option.hint.is_some().then(|| hint_id.clone())
                         prop:checked=move || c1.value.get().as_ref() == Some(&checked_value)
                         on:change=move |_| c2.set(set_value.clone())

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use super::node::nodes_view;
 use crate::dom;
+use crate::form_post::{self, Action};
 use crate::format;
 use crate::i18n::{t, tf};
 use crate::state::FormState;
@@ -48,7 +49,8 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
 
     let add = {
         let (path, id) = (path.clone(), id.clone());
-        move |_| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
             let index = state.answers.try_update(|a| antrag_core::answers::add_entry(a, &path)).unwrap_or(0);
             let target = format!("{id}-{index}-legend");
             request_animation_frame(move || {
@@ -107,6 +109,7 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
                     let legend_id = format!("{id}-{i}-legend");
                     let label = entry_label.clone();
                     let remove = remove.clone();
+                    let remove_action = Action::Remove(path.clone(), i).value();
                     let can_remove = move || count.get() > min;
                     let remove_label = {
                         let label = entry_label.clone();
@@ -122,8 +125,18 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
                                 {
                                     let remove = remove.clone();
                                     let remove_label = remove_label.clone();
+                                    let remove_action = remove_action.clone();
                                     view! {
-                                        <button type="button" class="antrag-button antrag-button--secondary antrag-repeat__remove" on:click=move |_| remove(i)>
+                                        <button
+                                            type="submit"
+                                            name=form_post::ACTION
+                                            value=remove_action
+                                            class="antrag-button antrag-button--secondary antrag-repeat__remove"
+                                            on:click=move |ev| {
+                                                ev.prevent_default();
+                                                remove(i);
+                                            }
+                                        >
                                             {move || t(&state.lang.get(), "repeat.remove")}
                                             <span class="antrag-visually-hidden">" " {remove_label.clone()}</span>
                                         </button>
@@ -140,12 +153,13 @@ pub fn Repeat(state: FormState, group: Arc<Group>, path: FieldPath) -> impl Into
     let can_add = move || max.is_none_or(|m| count.get() < m);
     let error_for_class = group_error.clone();
     let label_id = format!("{id}-label");
+    let add_action = Action::Add(path.clone()).value();
     let add_button = {
         let (add, noun, id) = (add.clone(), noun.clone(), id.clone());
         move || {
-            let (add, noun, id) = (add.clone(), noun.clone(), id.clone());
+            let (add, noun, id, add_action) = (add.clone(), noun.clone(), id.clone(), add_action.clone());
             view! {
-                <button type="button" class="antrag-button antrag-button--secondary" id=id on:click=add>
+                <button type="submit" name=form_post::ACTION value=add_action class="antrag-button antrag-button--secondary" id=id on:click=add>
                     {move || tf(&state.lang.get(), "repeat.add", &[("entry", &noun())])}
                 </button>
             }

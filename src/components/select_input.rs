@@ -26,14 +26,15 @@ pub fn SelectInput(ctx: FieldCtx) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let id = ctx.id.clone();
+    let name = ctx.name.clone();
     let autocomplete = ctx.autocomplete();
     let c6 = ctx.clone();
     view! {
         <FormGroup ctx=ctx>
             <select
                 class=move || if c1.has_error.get() { "antrag-select antrag-input--error" } else { "antrag-select" }
-                id=id.clone()
-                name=id
+                id=id
+                name=name
                 autocomplete=autocomplete
                 aria-describedby=move || c2.describedby()
                 on:change=move |ev| {

@@ -73,6 +73,12 @@ fn sections(state: FormState, nodes: &[Node], path: &FieldPath, title: Option<St
     });
 }
 
+/// The step a change link leads to.
+fn change_screen(state: FormState, path: &FieldPath) -> crate::state::Screen {
+    let step = state.form.with_value(|f| antrag_core::steps::step_of_path(f.def(), path)).unwrap_or(0);
+    crate::state::Screen::Step(step)
+}
+
 /// The summary of `nodes` at `path`.
 #[component]
 pub fn SummaryList(state: FormState, nodes: Vec<Node>, path: FieldPath, editable: bool) -> impl IntoView {
@@ -111,7 +117,7 @@ pub fn SummaryList(state: FormState, nodes: Vec<Node>, path: FieldPath, editable
                                                 <dd class="antrag-summary-list__actions">
                                                     <a
                                                         class="antrag-link"
-                                                        href=format!("#{}", state.dom_id(&row_path))
+                                                        href=state.page_url(&change_screen(state, &row_path), Some(&row_path))
                                                         on:click=move |ev| {
                                                             ev.prevent_default();
                                                             state.change(&row_path);

@@ -84,7 +84,8 @@ pub fn TextInput(ctx: FieldCtx) -> impl IntoView {
         <input
             class=class
             id=ctx.id.clone()
-            name=ctx.id.clone()
+            name=ctx.name.clone()
+            value=ctx.initial_text()
             type=input_type
             inputmode=inputmode
             autocomplete=autocomplete

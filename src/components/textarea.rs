@@ -29,8 +29,11 @@ pub fn Textarea(ctx: FieldCtx) -> impl IntoView {
             <textarea
                 class=class
                 id=ctx.id.clone()
-                name=ctx.id.clone()
+                name=ctx.name.clone()
                 rows="5"
+                // The server writes the answer as the textarea's content: escaped here, since
+                // Leptos writes a textarea's children as they are.
+                inner_html=crate::format::escape_html(&ctx.initial_text())
                     autocomplete=ctx.autocomplete()
                 aria-describedby=describedby
                 prop:value=value

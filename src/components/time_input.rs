@@ -15,7 +15,8 @@ pub fn TimeInput(ctx: FieldCtx) -> impl IntoView {
             <input
                 class=move || if c1.has_error.get() { "antrag-input antrag-input--width-5 antrag-input--error" } else { "antrag-input antrag-input--width-5" }
                 id=ctx.id.clone()
-                name=ctx.id.clone()
+                name=ctx.name.clone()
+                value=ctx.initial_text()
                 type="text"
                 inputmode="numeric"
                 aria-describedby=move || c2.describedby()

@@ -21,28 +21,29 @@ pub fn ConfirmationPage(state: FormState, receipt: Receipt) -> impl IntoView {
     let heading_id = state.dom_id(&FieldPath::root().key("heading"));
     {
         let (title, dl) = (title.clone(), dl.clone());
-        Effect::new(move |_| {
+        crate::title::show_title(state.embedding.is_some(), move || {
             let lang = state.lang.get();
-            state.set_title(&format!(
-                "{} – {} – {}",
-                t(&lang, "confirm.title"),
-                title.resolve(&lang, &dl),
-                t(&lang, "app.name")
-            ));
+            format!("{} – {} – {}", t(&lang, "confirm.title"), title.resolve(&lang, &dl), t(&lang, "app.name"))
         });
         let id = heading_id.clone();
-        request_animation_frame(move || {
-            dom::focus_id(&id, None);
+        Effect::new(move |_| {
+            if state.nav.moved.get_value() {
+                let id = id.clone();
+                request_animation_frame(move || {
+                    dom::focus_id(&id, None);
+                });
+            }
         });
     }
     let received = receipt.received_at.clone();
     let when = move || {
         let lang = state.lang.get();
-        let local = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&received));
-        let date = format!("{:04}-{:02}-{:02}", local.get_full_year(), local.get_month() + 1, local.get_date());
-        let time = format!("{:02}:{:02}", local.get_hours(), local.get_minutes());
+        let (date, time) = dom::local_date_time(&received).unwrap_or_default();
         tf(&lang, "confirm.received", &[("date", &format::date(&lang, &date)), ("time", &time)])
     };
+    // Printing needs JavaScript: the button shows once the app runs.
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
     let dl2 = dl.clone();
     view! {
         <div class="antrag-panel antrag-panel--confirmation">
@@ -59,11 +60,13 @@ pub fn ConfirmationPage(state: FormState, receipt: Receipt) -> impl IntoView {
             <h2 class="antrag-heading-m">{move || t(&state.lang.get(), "confirm.next")}</h2>
             <p>{move || text.resolve(&state.lang.get(), &dl2).to_owned()}</p>
         })}
-        <p class="antrag-no-print">
-            <button type="button" class="antrag-button antrag-button--secondary" on:click=move |_| dom::print()>
-                {move || t(&state.lang.get(), "confirm.print")}
-            </button>
-        </p>
+        <Show when=move || running.get()>
+            <p class="antrag-no-print">
+                <button type="button" class="antrag-button antrag-button--secondary" on:click=move |_| dom::print()>
+                    {move || t(&state.lang.get(), "confirm.print")}
+                </button>
+            </p>
+        </Show>
         <section class="antrag-copy">
             <h2 class="antrag-heading-m">{move || t(&state.lang.get(), "confirm.copy")}</h2>
             <p class="antrag-print-only">{move || title.resolve(&state.lang.get(), &dl).to_owned()} " – " {receipt.reference.clone()}</p>

@@ -1,5 +1,5 @@
-//! A form: load its definition, check it with antrag-core, then show the current screen.
-//! Browser Back/Forward move between screens (history entries per screen).
+//! A form: its definition checked, the state started where the page says, and the current
+//! screen. Browser Back/Forward move between screens (history entries per screen).
 
 use leptos::prelude::*;
 
@@ -7,66 +7,58 @@ use super::confirmation::ConfirmationPage;
 use super::resume::ResumePage;
 use super::review::ReviewPage;
 use super::step::StepPage;
-use crate::api::{self, ApiError};
 use crate::i18n::t;
+use crate::page_data::FormData;
 use crate::state::{FormState, Screen};
 
-/// Load and show form `id`.
+/// A loaded form. A definition that does not even parse shows a plain message (the server
+/// lints every definition before it serves one). `embedded`: the instance name of a widget on
+/// another site (its DOM ids start with it).
 #[component]
-pub fn FormPage(id: String, lang: RwSignal<String>, languages: RwSignal<Vec<String>>) -> impl IntoView {
-    let reload = RwSignal::new(0u32);
+pub fn FormPage(
+    data: FormData,
+    lang: RwSignal<String>,
+    languages: RwSignal<Vec<String>>,
+    #[prop(optional)] embedded: Option<String>,
+) -> impl IntoView {
     let config = use_context::<crate::config::ClientConfig>().unwrap_or_default();
-    let loaded = {
-        let config = config.clone();
-        LocalResource::new(move || {
-            reload.track();
-            let (id, config) = (id.clone(), config.clone());
-            async move {
-                // Both at once (boot.js has usually asked for them already).
-                let (definition, transport) =
-                    futures::future::join(api::definition(&config, &id), api::transport(&config, &id)).await;
-                Ok::<_, ApiError>((definition?, transport?))
-            }
-        })
-    };
-    view! {
-        <Suspense fallback=move || view! { <p class="antrag-loading">{t(&lang.get(), "load.loading")}</p> }>
-            {move || {
-                loaded.get().map(|result| match result {
-                    Ok((json, transport)) => match api::parse_definition(&json) {
-                        Ok(form) => view! { <FormFlow form=form lang=lang languages=languages config=config.clone() transport=transport /> }.into_any(),
-                        Err(problem) => {
-                            leptos::logging::error!("definition rejected: {problem}");
-                            view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{t(&lang.get(), "load.invalid")}</p></div> }.into_any()
-                        }
-                    },
-                    Err(ApiError::Status { status: 404, .. }) => {
-                        emit_load_error(404);
-                        view! { <super::not_found::NotFoundPage lang=lang /> }.into_any()
-                    }
-                    Err(error) => {
-                        emit_load_error(match error { ApiError::Status { status, .. } => status, _ => 0 });
-                        view! {
-                        <div class="antrag-notice antrag-notice--error" role="alert">
-                            <p>{t(&lang.get(), "load.failed")}</p>
-                            <button type="button" class="antrag-button" on:click=move |_| reload.update(|n| *n += 1)>
-                                {t(&lang.get(), "load.retry")}
-                            </button>
-                        </div>
-                    }
-                    .into_any()
-                    }
-                })
-            }}
-        </Suspense>
+    let prefix = embedded.map(|instance| format!("{instance}-")).unwrap_or_else(|| "f-".to_owned());
+    match serde_json::from_value::<antrag_core::FormDef>(data.definition) {
+        Ok(def) => {
+            let form = antrag_core::Form::trusted(def);
+            view! { <FormFlow form=form lang=lang languages=languages config=config transport=data.transport start=data.start prefix=prefix /> }
+                .into_any()
+        }
+        Err(problem) => {
+            leptos::logging::error!("definition rejected: {problem}");
+            view! { <UnavailablePage lang=lang status=0 invalid=true /> }.into_any()
+        }
     }
 }
 
-/// An embedded widget tells its host that the form could not be loaded.
-fn emit_load_error(status: u16) {
+/// A form that could not be loaded (`status` 0: no connection), or whose definition is broken
+/// (`invalid`): a plain message, and a way to try again.
+#[component]
+pub fn UnavailablePage(lang: RwSignal<String>, status: u16, invalid: bool) -> impl IntoView {
     if let Some(e) = use_context::<crate::embedding::Embedding>() {
-        e.emit("antrag:error", &serde_json::json!({ "kind": "load", "status": status }));
+        Effect::new(move |_| e.emit("antrag:error", &serde_json::json!({ "kind": "load", "status": status })));
     }
+    if invalid {
+        return view! { <div class="antrag-notice antrag-notice--error" role="alert"><p>{move || t(&lang.get(), "load.invalid")}</p></div> }
+            .into_any();
+    }
+    view! {
+        <div class="antrag-notice antrag-notice--error" role="alert">
+            <p>{move || t(&lang.get(), "load.failed")}</p>
+            <a class="antrag-button" href="" on:click=move |ev| {
+                ev.prevent_default();
+                crate::dom::reload();
+            }>
+                {move || t(&lang.get(), "load.retry")}
+            </a>
+        </div>
+    }
+    .into_any()
 }
 
 /// The screens of a loaded form.
@@ -77,6 +69,8 @@ fn FormFlow(
     languages: RwSignal<Vec<String>>,
     config: crate::config::ClientConfig,
     transport: crate::fit::Transport,
+    start: crate::page_data::FormStart,
+    prefix: String,
 ) -> impl IntoView {
     // The form's own languages are offered; the UI falls back to German strings where it has
     // no locale file.
@@ -84,14 +78,16 @@ fn FormFlow(
     if !offered.contains(&lang.get_untracked()) {
         lang.set(form.def().default_language.clone());
     }
-    languages.set(offered);
-    let prefix = if use_context::<crate::embedding::Embedding>().is_some() {
-        format!("{}-", config.instance)
-    } else {
-        "f-".to_owned()
-    };
-    let state = FormState::new(form, lang, &prefix, config, crate::dom::today());
+    if languages.with_untracked(|l| l != &offered) {
+        languages.set(offered);
+    }
+    let state = FormState::new(form, lang, &prefix, config, start);
     state.start(transport);
+    // The language switch keeps the screen when it asks the server for another language.
+    if let Some(slug) = use_context::<crate::components::language_switch::ScreenSlug>() {
+        slug.0.set(state.screen_slug(&state.nav.screen.get_untracked()));
+        Effect::new(move |_| slug.0.set(state.screen_slug(&state.nav.screen.get())));
+    }
 
     // Each screen gets fresh DOM (keyed), never an in-place patch of the previous one: a
     // translator or extension may have replaced text nodes, and patching those would leave

@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod confirmation;
 pub mod form;
 pub mod not_found;
+pub mod problem;
 pub mod resume;
 pub mod review;
 pub mod step;

@@ -2,14 +2,13 @@
 
 use leptos::prelude::*;
 
-use crate::dom;
 use crate::i18n::t;
 
 /// "Page not found" with a way back.
 #[component]
 pub fn NotFoundPage(lang: RwSignal<String>) -> impl IntoView {
-    Effect::new(move |_| {
-        dom::set_title(&format!("{} – {}", t(&lang.get(), "notfound.title"), t(&lang.get(), "app.name")))
+    crate::title::show_title(false, move || {
+        format!("{} – {}", t(&lang.get(), "notfound.title"), t(&lang.get(), "app.name"))
     });
     view! {
         <h1 class="antrag-heading-xl">{move || t(&lang.get(), "notfound.title")}</h1>

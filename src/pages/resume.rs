@@ -14,14 +14,9 @@ pub fn ResumePage(state: FormState, offer: ResumeOffer) -> impl IntoView {
     let time = format!("{:02}:{:02}", started.get_hours(), started.get_minutes());
     let dropped = offer.dropped.len();
     let title = state.form.with_value(|f| (f.def().title.clone(), f.def().default_language.clone()));
-    Effect::new(move |_| {
+    crate::title::show_title(state.embedding.is_some(), move || {
         let lang = state.lang.get();
-        state.set_title(&format!(
-            "{} – {} – {}",
-            t(&lang, "resume.title"),
-            title.0.resolve(&lang, &title.1),
-            t(&lang, "app.name")
-        ));
+        format!("{} – {} – {}", t(&lang, "resume.title"), title.0.resolve(&lang, &title.1), t(&lang, "app.name"))
     });
     view! {
         <h1 class="antrag-heading-l">{move || t(&state.lang.get(), "resume.title")}</h1>

@@ -10,6 +10,7 @@ use crate::components::summary_list::SummaryList;
 use crate::components::tab_conflict::TabConflict;
 use crate::dom;
 use crate::fit_send::Stage;
+use crate::form_post::{self, Action};
 use crate::i18n::{t, tf};
 use crate::state::{FormState, SendState};
 
@@ -18,19 +19,25 @@ use crate::state::{FormState, SendState};
 pub fn ReviewPage(state: FormState) -> impl IntoView {
     let heading_id = state.dom_id(&FieldPath::root().key("heading"));
     let form_title = state.form.with_value(|f| (f.def().title.clone(), f.def().default_language.clone()));
-    Effect::new(move |_| {
+    crate::title::show_title(state.embedding.is_some(), move || {
         let lang = state.lang.get();
-        state.set_title(&format!(
+        format!(
             "{} – {} – {}",
             t(&lang, "review.title"),
             form_title.0.resolve(&lang, &form_title.1),
             t(&lang, "app.name")
-        ));
+        )
     });
     {
+        // The heading takes focus when the citizen comes here (not when the page arrives).
         let id = heading_id.clone();
-        request_animation_frame(move || {
-            dom::focus_id(&id, None);
+        Effect::new(move |_| {
+            if state.nav.moved.get_value() {
+                let id = id.clone();
+                request_animation_frame(move || {
+                    dom::focus_id(&id, None);
+                });
+            }
         });
     }
     let steps = move || {
@@ -53,8 +60,23 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
     let sending = move || {
         matches!(state.sending.send.get(), SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_))
     };
+    let form_id = state.dom_id(&FieldPath::root().key("form"));
+    let version = state.form.with_value(|f| f.def().version.clone());
+    let back_form = form_id.clone();
     view! {
-        <button type="button" class="antrag-back-link" on:click=move |_| state.back()>{move || t(&state.lang.get(), "nav.back")}</button>
+        <button
+            type="submit"
+            form=back_form
+            name=form_post::ACTION
+            value=Action::Back.value()
+            class="antrag-back-link"
+            on:click=move |ev| {
+                ev.prevent_default();
+                state.back();
+            }
+        >
+            {move || t(&state.lang.get(), "nav.back")}
+        </button>
         <TabConflict state=state />
         <ErrorSummary state=state />
         <h1 class="antrag-heading-l" id=heading_id tabindex="-1">{move || t(&state.lang.get(), "review.title")}</h1>
@@ -72,15 +94,17 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         }}
-        <form class="antrag-form" novalidate on:submit=move |ev| {
+        <form class="antrag-form" id=form_id novalidate method="post" action=move || state.post_url() on:submit=move |ev| {
             ev.prevent_default();
             state.submit();
         }>
+            <input type="hidden" name=form_post::VERSION value=version />
+            <input type="hidden" name=form_post::STEP value=crate::state::navigation::REVIEW_SLUG />
             <DraftNotice state=state />
             <p class="antrag-declaration">{move || t(&state.lang.get(), "review.declaration")}</p>
             <SendStatus state=state />
             <div class="antrag-button-group">
-                <button type="submit" class="antrag-button antrag-button--start" data-action="submit" aria-disabled=move || sending().then_some("true")>
+                <button type="submit" class="antrag-button antrag-button--start" data-action="submit" name=form_post::ACTION value=Action::Send.value() aria-disabled=move || sending().then_some("true")>
                     {move || t(&state.lang.get(), "review.submit")}
                 </button>
             </div>

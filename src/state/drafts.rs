@@ -168,7 +168,7 @@ impl FormState {
         if self.drafts.save_timer.get_value().is_some() || !self.may_save() {
             return;
         }
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = crate::dom::window() else { return };
         let save = wasm_bindgen::closure::Closure::once_into_js(move || {
             self.drafts.save_timer.set_value(None);
             self.save_now();

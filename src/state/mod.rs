@@ -14,6 +14,8 @@
 use std::sync::Arc;
 
 use antrag_core::{Answers, Date, Form};
+
+use crate::page_data::{FormStart, StartScreen};
 use leptos::prelude::*;
 
 use crate::config::ClientConfig;
@@ -57,14 +59,19 @@ pub struct FormState {
 }
 
 impl FormState {
-    /// A fresh state for a form, judged on `today` (the citizen's date, `dom::today()`; tests
-    /// pass the test date). Nothing outside the state is touched yet: [`FormState::start`]
-    /// connects it to the page.
-    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig, today: Date) -> Self {
+    /// The state of a form as a page starts it ([`FormStart`]: the day, the answers so far, the
+    /// screen, the errors shown) — the same on the server, which renders the page, and in the
+    /// browser, which hydrates it. Nothing outside the state is touched yet:
+    /// [`FormState::start`] connects it to the page.
+    pub fn new(form: Form, lang: RwSignal<String>, id_prefix: &str, config: ClientConfig, start: FormStart) -> Self {
+        let today = start.today;
         let drafts = Drafts::new(&form, &config);
+        let answers = start.answers.clone().unwrap_or_else(|| antrag_core::initial_answers(&form));
         let form = StoredValue::new(Arc::new(form));
-        let answers = RwSignal::new(antrag_core::initial_answers(&form.get_value()));
+        let answers = RwSignal::new(answers);
         let verdict = Verdict::new(form, answers, today);
+        verdict.flagged.set(start.flagged.iter().cloned().collect());
+        verdict.server_issues.set(start.server_issues.clone());
         let state = FormState {
             form,
             lang,
@@ -78,17 +85,31 @@ impl FormState {
             sending: Sending::new(),
             drafts,
         };
+        state.nav.screen.set(state.start_screen(&start.screen));
+        state.nav.back_to_review.set(start.back_to_review);
+        state.nav.focus_summary_on_arrival.set_value(start.focus_summary);
         state.follow_answers();
+        state.refresh();
         state
     }
 
-    /// Connect the state to the page it is shown on: the screen from the history entry (a
-    /// reload), a draft found in this browser, autosave and other tabs, the host's data and
-    /// events, and sending again when the connection comes back.
+    /// Connect the state to the page it is shown on, in the browser (on the server, which only
+    /// renders, nothing happens): the screen from the history entry (a reload) and a draft
+    /// found in this browser — once the page shows, so hydration meets the server's page —,
+    /// autosave and other tabs, the host's data and events, and sending again when the
+    /// connection comes back.
     pub fn start(self, transport: crate::fit::Transport) {
         self.sending.use_transport(transport);
-        self.restore_screen();
-        self.offer_resume();
+        if crate::dom::window().is_none() {
+            return;
+        }
+        self.follow_history();
+        Effect::new(move |_| {
+            untrack(|| {
+                self.restore_screen();
+                self.offer_resume();
+            })
+        });
         self.connect_host();
         self.keep_drafts();
         self.resend_when_online();
@@ -102,6 +123,19 @@ impl FormState {
     /// The node at a static path.
     pub fn node(&self, static_path: &str) -> Option<antrag_core::Node> {
         self.form.with_value(|f| f.node(static_path).cloned())
+    }
+
+    /// The screen a page starts on: the one it names while it is shown, else the first step
+    /// shown.
+    fn start_screen(&self, start: &StartScreen) -> Screen {
+        let steps = self.visible_steps();
+        let first = Screen::Step(steps.first().copied().unwrap_or(0));
+        match start {
+            StartScreen::Step(i) if steps.contains(i) => Screen::Step(*i),
+            StartScreen::Step(_) | StartScreen::First => first,
+            StartScreen::Review => Screen::Review,
+            StartScreen::Done(receipt) => Screen::Done(receipt.clone()),
+        }
     }
 
     /// The context the core judges the answers in.

@@ -10,6 +10,11 @@ use super::FormState;
 use crate::api::Receipt;
 use crate::dom;
 
+/// The slug of the answer summary in addresses (`?schritt=uebersicht`).
+pub const REVIEW_SLUG: &str = "uebersicht";
+/// The slug of the confirmation in addresses.
+pub const DONE_SLUG: &str = "gesendet";
+
 /// Which screen of the form is shown.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Screen {
@@ -33,6 +38,12 @@ pub struct Navigation {
     /// Where focus goes when the next screen renders (a change link's field); the heading
     /// when `None`.
     pub focus_target: RwSignal<Option<String>>,
+    /// Whether the citizen moved from the screen the page arrived on (headings take focus on
+    /// a move, not on arrival).
+    pub moved: StoredValue<bool>,
+    /// The page arrived with errors found (the server's answer to a step without JavaScript):
+    /// the error summary takes focus once the page shows.
+    pub focus_summary_on_arrival: StoredValue<bool>,
 }
 
 impl Navigation {
@@ -43,6 +54,8 @@ impl Navigation {
             back_to_review: RwSignal::new(false),
             summary_focus: RwSignal::new(0),
             focus_target: RwSignal::new(None),
+            moved: StoredValue::new(false),
+            focus_summary_on_arrival: StoredValue::new(false),
         }
     }
 }
@@ -54,19 +67,24 @@ impl Default for Navigation {
 }
 
 impl FormState {
-    /// On arrival: the step the history entry names (a reload), recorded in the current entry
-    /// (merged with what the host keeps there) so Back from the next step finds it; and Back
-    /// and Forward from then on.
+    /// On arrival: the step the history entry names (a reload), else the page's own, recorded
+    /// in the current entry (merged with what the host keeps there) so Back from the next step
+    /// finds it.
     pub(super) fn restore_screen(self) {
-        let initial = web_sys::window()
+        let named = crate::dom::window()
             .and_then(|w| w.history().ok())
             .and_then(|h| h.state().ok())
             .and_then(|s| dom::js_to_json(&s))
             .and_then(|s| self.screen_from_history(&s))
-            .filter(|s| matches!(s, Screen::Step(_)))
-            .unwrap_or(Screen::Step(0));
-        self.nav.screen.set(initial.clone());
-        dom::replace_state(&self.history_state(&initial), None);
+            .filter(|s| matches!(s, Screen::Step(_)));
+        if let Some(screen) = named.filter(|s| *s != self.nav.screen.get_untracked()) {
+            self.nav.screen.set(screen);
+        }
+        dom::replace_state(&self.history_state(&self.nav.screen.get_untracked()), None);
+    }
+
+    /// Back and Forward move between the screens of this form.
+    pub(super) fn follow_history(self) {
         let _ = window_event_listener(leptos::ev::popstate, move |ev| {
             // Once sent, Back never returns to a sendable screen (no double submission).
             if matches!(self.nav.screen.get_untracked(), Screen::Done(_)) {
@@ -131,6 +149,7 @@ impl FormState {
             };
             dom::push_state(&self.history_state(&screen), url.as_deref());
         }
+        self.nav.moved.set_value(true);
         self.nav.screen.set(screen);
         self.scroll_to_top();
     }
@@ -143,18 +162,11 @@ impl FormState {
         }
     }
 
-    /// The document title (standalone only: an embedded widget leaves the host's title alone).
-    pub fn set_title(&self, title: &str) {
-        if self.embedding.is_none() {
-            dom::set_title(title);
-        }
-    }
-
     /// The history entry of a screen of this form instance: the current entry's state with
     /// this instance's screen under `antrag.<instance>` — whatever the host page keeps in its
     /// history state stays as it is.
     pub fn history_state(&self, screen: &Screen) -> Value {
-        let current = web_sys::window()
+        let current = crate::dom::window()
             .and_then(|w| w.history().ok())
             .and_then(|h| h.state().ok())
             .and_then(|s| dom::js_to_json(&s));
@@ -177,14 +189,37 @@ impl FormState {
         screen_from_json(state.get("antrag")?.get(&instance)?)
     }
 
+    /// The address of a screen on the server (`/forms/x?lang=de&schritt=anschrift`), for the
+    /// links and forms of pages that work without JavaScript; `change` marks a change link
+    /// from the answer summary (the field is focused, "next" returns to the summary).
+    pub fn page_url(&self, screen: &Screen, change: Option<&FieldPath>) -> String {
+        let id = self.form.with_value(|f| f.def().id.clone());
+        let mut url = format!(
+            "/forms/{}?lang={}&schritt={}",
+            crate::api::encode(&id),
+            crate::api::encode(&self.lang.get()),
+            crate::api::encode(&self.screen_slug(screen))
+        );
+        if let Some(path) = change {
+            url.push_str(&format!("&aendern={}#{}", crate::api::encode(&path.to_string()), self.dom_id(path)));
+        }
+        url
+    }
+
+    /// Where the step's and the summary's forms post to without JavaScript.
+    pub fn post_url(&self) -> String {
+        let id = self.form.with_value(|f| f.def().id.clone());
+        format!("/forms/{}?lang={}", crate::api::encode(&id), crate::api::encode(&self.lang.get()))
+    }
+
     /// The URL slug of a screen (`?schritt=anschrift`).
-    fn screen_slug(&self, screen: &Screen) -> String {
+    pub fn screen_slug(&self, screen: &Screen) -> String {
         match screen {
             Screen::Step(i) => {
                 self.form.with_value(|f| f.def().steps().get(*i).map(|s| s.id.to_owned()).unwrap_or_default())
             }
-            Screen::Review => "uebersicht".into(),
-            Screen::Done(_) => "gesendet".into(),
+            Screen::Review => REVIEW_SLUG.into(),
+            Screen::Done(_) => DONE_SLUG.into(),
         }
     }
 }

@@ -60,7 +60,7 @@ impl Sending {
 
     /// Send over `transport` from now on.
     pub(super) fn use_transport(&self, transport: Transport) {
-        if matches!(transport, Transport::FitConnect(_)) {
+        if matches!(transport, Transport::FitConnect(_)) && crate::dom::window().is_some() {
             // Files kept for drafts that have expired since go now.
             leptos::task::spawn_local(crate::file_store::purge_expired());
         }
@@ -285,6 +285,7 @@ impl FormState {
         self.drafts.saved_until.set(None);
         dom::replace_state(&self.history_state(&Screen::Done(receipt.clone())), None);
         self.emit("antrag:submitted", event);
+        self.nav.moved.set_value(true);
         self.nav.screen.set(Screen::Done(receipt));
         self.scroll_to_top();
     }

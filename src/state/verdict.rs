@@ -164,7 +164,7 @@ impl FormState {
 
     /// Compare antrag-core's verdicts (one `validate`, one `visibility`) with the per-path
     /// signals and the shown summary, and set what changed.
-    fn refresh(&self) {
+    pub(super) fn refresh(&self) {
         let (form, ctx, v) = (self.form.get_value(), self.context(), self.verdict);
         let (fine, answers) = (v.fine, self.answers);
         let values = answers.with_untracked(|a| {

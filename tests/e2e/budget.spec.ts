@@ -5,7 +5,8 @@ import { test, expect } from './fixtures';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-const BUDGET_GZIP = 450 * 1024;
+// Raised from 450 KB for hydration (server-rendered pages, #13: +20 % wasm); the wasm diet (#14) lowers it.
+const BUDGET_GZIP = 540 * 1024;
 
 test('the web bundle stays within its size budget', () => {
   const files = readdirSync('dist').filter((f) => /^antrag-.*\.(wasm|js|css)$/.test(f) || f === 'index.html' || f === 'boot.js');

@@ -14,7 +14,7 @@ test('text, select, radios, date, time, Steuer-ID and the optional marker', asyn
   await expect(page.locator('#f-antragsteller-vorname-label')).toHaveText('Vorname');
   // Drop-down for more than six choices, radios for fewer.
   await expect(page.locator('select#f-antragsteller-staatsangehoerigkeit')).toBeVisible();
-  await expect(page.locator('input[type=radio][name="f-antragsteller-familienstand"]')).toHaveCount(5);
+  await expect(page.locator('input[type=radio][name="antragsteller.familienstand"]')).toHaveCount(5);
   // A time shown only once a phone number is given, tidied on blur.
   await expect(page.locator('#f-antragsteller-erreichbar_ab')).toHaveCount(0);
   await form.fill('Telefonnummer (optional)', '0345 123456');
@@ -24,7 +24,7 @@ test('text, select, radios, date, time, Steuer-ID and the optional marker', asyn
   await expect(time).toHaveValue('09:30');
   // Selecting a nationality other than German reveals the residence title questions.
   await page.locator('#f-antragsteller-staatsangehoerigkeit').selectOption('166');
-  await expect(page.locator('input[name="f-antragsteller-aufenthaltstitel"]').first()).toBeVisible();
+  await expect(page.locator('input[name="antragsteller.aufenthaltstitel"]').first()).toBeVisible();
   // The Steuer-ID check digit is verified in the browser.
   await form.fill('Steuerliche Identifikationsnummer', '12345678901');
   await form.next();

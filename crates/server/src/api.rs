@@ -164,7 +164,22 @@ pub async fn upload(
         .field(&query.field)
         .filter(|f| f.datatype == antrag_core::DataType::File)
         .ok_or_else(|| Problem::bad_request(format!("\"{}\" is not a file field of this form", query.field)))?;
-    let name: String = query.name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
+    let file = store_upload(&state, &id, &query.field, field, &query.name, body.into_data_stream()).await?;
+    Ok((StatusCode::CREATED, Json(file)).into_response())
+}
+
+/// Store one file for a file field: streamed to disk with a running SHA-512, within the
+/// field's `maxSize` capped by the server's, its type sniffed from the content and checked
+/// against the field's; recorded as an unclaimed attachment of the form.
+pub(crate) async fn store_upload<E>(
+    state: &AppState,
+    form_id: &str,
+    field_path: &str,
+    field: &antrag_core::Field,
+    name: &str,
+    stream: impl futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+) -> Result<FileRef, Problem> {
+    let name: String = name.chars().filter(|c| !c.is_control() && *c != '/' && *c != '\\').take(200).collect();
     if name.trim().is_empty() {
         return Err(Problem::bad_request("the file needs a name"));
     }
@@ -174,7 +189,7 @@ pub async fn upload(
 
     let attachment_id = random_token(16);
     let tmp = state.store.files_dir().join(format!("upload-{attachment_id}.part"));
-    let result = receive(body, &tmp, limit).await;
+    let result = receive(stream, &tmp, limit).await;
     let (size, sha512, head) = match result {
         Ok(r) => r,
         Err(problem) => {
@@ -202,8 +217,8 @@ pub async fn upload(
     tokio::fs::rename(&tmp, &final_path).await.map_err(internal)?;
     let record = Attachment {
         id: attachment_id.clone(),
-        form_id: id,
-        field: query.field,
+        form_id: form_id.to_owned(),
+        field: field_path.to_owned(),
         name: name.clone(),
         media_type: media_type.clone(),
         size,
@@ -213,17 +228,19 @@ pub async fn upload(
     };
     state.store.add_attachment(record).await.map_err(internal)?;
     tracing::info!(attachment = %attachment_id, size, media_type = %media_type, "attachment stored");
-    let file = FileRef { id: attachment_id, name, size, media_type, sha512: Some(sha512) };
-    Ok((StatusCode::CREATED, Json(file)).into_response())
+    Ok(FileRef { id: attachment_id, name, size, media_type, sha512: Some(sha512) })
 }
 
 /// Stream a body to `path`, enforcing `limit`; returns size, SHA-512 and the first bytes.
-async fn receive(body: Body, path: &std::path::Path, limit: u64) -> Result<(u64, String, Vec<u8>), Problem> {
+async fn receive<E>(
+    mut stream: impl futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    path: &std::path::Path,
+    limit: u64,
+) -> Result<(u64, String, Vec<u8>), Problem> {
     let mut file = tokio::fs::File::create(path).await.map_err(internal)?;
     let mut hasher = Sha512::new();
     let mut size: u64 = 0;
     let mut head = Vec::with_capacity(512);
-    let mut stream = body.into_data_stream();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| Problem::bad_request("the upload was interrupted"))?;
         size += chunk.len() as u64;
@@ -413,11 +430,55 @@ pub async fn submit(
         }
     }
     let routing = request.routing.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    let application = Application {
+        data: request.data,
+        client_date: request.client_date,
+        language: request.language,
+        routing,
+        idempotency_key: key.to_owned(),
+        request_sha256: hex(&Sha256::digest(&body)),
+    };
+    match accept(&state, &entry, application).await? {
+        (receipt, false) => {
+            if fault == Some(crate::faults::Fault::DropAfterCommit) {
+                tracing::warn!(reference = %receipt.reference, "fault injection: dropping the response after commit");
+                return Ok(crate::faults::dropped());
+            }
+            Ok(receipt_response(StatusCode::CREATED, &receipt, false))
+        }
+        (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),
+    }
+}
 
+/// An application to store: answers of the current version of a form, from the JSON API or
+/// from the pages without JavaScript.
+pub(crate) struct Application {
+    /// The answers (checked again here).
+    pub data: Answers,
+    /// The citizen's date, if known.
+    pub client_date: Option<String>,
+    /// The language used.
+    pub language: String,
+    /// Routing fields (checked by the caller).
+    pub routing: Option<Value>,
+    /// The key under which it is stored once.
+    pub idempotency_key: String,
+    /// Hash of what was sent, to tell a retry from a reuse of the key.
+    pub request_sha256: String,
+}
+
+/// Check an application with the core and store it exactly once; the receipt, and whether
+/// it was stored before under the same key (a retry).
+pub(crate) async fn accept(
+    state: &AppState,
+    entry: &Entry,
+    application: Application,
+) -> Result<(crate::store::Receipt, bool), Problem> {
+    let def = entry.form.def();
     // Trust only the server's own records of attachments: size, type and checksum.
-    let mut data = request.data;
-    let attachment_ids = rewrite_file_refs(&state, &entry, &mut data).await?;
-    let ctx = Context::on(state.clock.request_today(request.client_date.as_deref()));
+    let mut data = application.data;
+    let attachment_ids = rewrite_file_refs(state, entry, &mut data).await?;
+    let ctx = Context::on(state.clock.request_today(application.client_date.as_deref()));
     let payload = check(&entry.form, &data, &ctx).map_err(|report| {
         Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -429,31 +490,27 @@ pub async fn submit(
     })?;
     let now = state.clock.now();
     let new = NewSubmission {
-        idempotency_key: key.to_owned(),
-        request_sha256: hex(&Sha256::digest(&body)),
+        idempotency_key: application.idempotency_key,
+        request_sha256: application.request_sha256,
         form_id: def.id.clone(),
         form_version: def.version.clone(),
-        language: request.language,
+        language: application.language,
         payload,
         reference_prefix: def.service.reference_prefix.clone().unwrap_or_else(|| "ANT".into()),
         year: now.year(),
         received_at: crate::clock::rfc3339(now),
         status_token: random_token(32),
         attachment_ids,
-        routing,
+        routing: application.routing,
     };
     match state.store.submit(new).await.map_err(internal)? {
         SubmitOutcome::Created(receipt) => {
             tracing::info!(reference = %receipt.reference, form = %receipt.form_id, "submission stored");
-            if fault == Some(crate::faults::Fault::DropAfterCommit) {
-                tracing::warn!(reference = %receipt.reference, "fault injection: dropping the response after commit");
-                return Ok(crate::faults::dropped());
-            }
-            Ok(receipt_response(StatusCode::CREATED, &receipt, false))
+            Ok((receipt, false))
         }
         SubmitOutcome::Replayed(receipt) => {
             tracing::info!(reference = %receipt.reference, "idempotent replay");
-            Ok(receipt_response(StatusCode::CREATED, &receipt, true))
+            Ok((receipt, true))
         }
         SubmitOutcome::KeyReused => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -471,14 +528,18 @@ pub async fn submit(
     }
 }
 
-fn receipt_response(status: StatusCode, receipt: &crate::store::Receipt, replayed: bool) -> Response {
-    let body = json!({
+/// The receipt as the contract writes it.
+pub(crate) fn receipt_json(receipt: &crate::store::Receipt) -> Value {
+    json!({
         "reference": receipt.reference,
         "receivedAt": receipt.received_at,
         "status": receipt.status,
         "statusUrl": format!("/api/v1/status/{}", receipt.status_token),
-    });
-    let mut response = (status, Json(body)).into_response();
+    })
+}
+
+fn receipt_response(status: StatusCode, receipt: &crate::store::Receipt, replayed: bool) -> Response {
+    let mut response = (status, Json(receipt_json(receipt))).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if replayed {

@@ -8,15 +8,15 @@ use std::time::Instant;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
+use tower_http::services::ServeDir;
 
 use crate::problem::Problem;
 use crate::state::AppState;
-use crate::{api, fitconnect, inbox, problem};
+use crate::{api, fitconnect, inbox, pages, problem};
 /// Content-Security-Policy of every page the server sends: no inline script or style, no
 /// eval (only `wasm-unsafe-eval` to compile the app's WebAssembly).
 pub const CSP: &str =
@@ -50,14 +50,28 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(problem::problem_json))
         .layer(cors(&state.config.cors_origins));
 
+    // The built app's files; any other address is a page the server renders ("not found").
     let dist = &state.config.dist_dir;
-    let app = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let not_found = {
+        let state = state.clone();
+        move |headers: axum::http::HeaderMap| {
+            let state = state.clone();
+            async move { pages::not_found(&state, &headers) }
+        }
+    };
+    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(not_found));
     Router::new()
         .nest("/api/v1", api)
+        .merge(pages::routes())
         .merge(inbox::routes())
         .merge(fitconnect::destination::routes::routes())
-        .fallback_service(app)
+        .fallback_service(files)
         .layer(middleware::from_fn(static_headers))
+        // A bug must not cost the connection: a panicking handler answers 500 (logged).
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
+            tracing::error!("internal error: a handler panicked");
+            Problem::internal().into_response()
+        }))
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }
@@ -141,6 +155,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "unclaimed uploads purged"),
                 Err(error) => tracing::error!(%error, "purging unclaimed uploads failed"),
+            }
+            if let Err(error) = store.purge_form_sessions(clock.now_rfc3339()).await {
+                tracing::error!(%error, "purging expired sessions failed");
             }
         }
     });

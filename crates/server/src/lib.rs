@@ -16,6 +16,7 @@ pub mod faults;
 pub mod fitconnect;
 pub mod inbox;
 pub mod load;
+pub mod pages;
 pub mod problem;
 pub mod ratelimit;
 pub mod shared;

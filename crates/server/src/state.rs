@@ -87,6 +87,8 @@ pub struct AppState {
     pub fit: Arc<fitconnect::FitConnect>,
     /// Where dates and timestamps come from.
     pub clock: clock::Clock,
+    /// The frame of the pages the server renders.
+    pub shell: Arc<crate::pages::shell::Shell>,
 }
 
 /// Load the catalog, open the store and build the state.
@@ -107,6 +109,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
             clock::Clock::test_only_from(day)
         }
     };
+    let shell = Arc::new(crate::pages::shell::Shell::load(&config.dist_dir));
     Ok(AppState {
         catalog: Arc::new(catalog),
         store,
@@ -115,5 +118,6 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         faults: Arc::default(),
         fit: Arc::new(fit),
         clock,
+        shell,
     })
 }

@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::problem::Problem;
 
@@ -157,6 +157,25 @@ impl FitConnect {
 
     fn token_endpoint(&self) -> Option<String> {
         self.token_url.clone().or_else(|| self.self_base.get().map(|b| format!("{b}/fit-connect-test/token")))
+    }
+
+    /// How the web app sends a form (`GET /api/v1/forms/{id}/transport`): the open contract,
+    /// or FIT-Connect through this relay, encrypted in the browser.
+    pub fn transport(&self, entry: &crate::catalog::Entry) -> Value {
+        let def = entry.form.def();
+        match self.destination_of(&def.id) {
+            Some(destination) => json!({
+                "kind": "fit-connect",
+                "destinationId": destination,
+                "relay": "/api/v1/fit-connect",
+                "serviceType": {
+                    "name": def.title.resolve(&def.default_language, &def.default_language),
+                    "identifier": format!("urn:de:fim:leika:leistung:{}", def.service.leika_key.as_deref().unwrap_or_default()),
+                },
+                "schemaUri": def.service.schema_uri,
+            }),
+            None => json!({ "kind": "contract" }),
+        }
     }
 
     /// The destination of a form that goes over FIT-Connect.

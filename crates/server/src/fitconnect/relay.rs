@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::net::SocketAddr;
 
 use super::relay_problem;
@@ -32,23 +32,7 @@ pub fn routes() -> Router<AppState> {
 /// `GET /api/v1/forms/{id}/transport`: how the app sends this form.
 async fn transport(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, Problem> {
     let entry = state.catalog.current(&id).ok_or_else(|| Problem::not_found(format!("there is no form \"{id}\"")))?;
-    let body = match state.fit.destination_of(&id) {
-        Some(destination) => {
-            let def = entry.form.def();
-            json!({
-                "kind": "fit-connect",
-                "destinationId": destination,
-                "relay": "/api/v1/fit-connect",
-                "serviceType": {
-                    "name": def.title.resolve(&def.default_language, &def.default_language),
-                    "identifier": format!("urn:de:fim:leika:leistung:{}", def.service.leika_key.as_deref().unwrap_or_default()),
-                },
-                "schemaUri": def.service.schema_uri,
-            })
-        }
-        None => json!({ "kind": "contract" }),
-    };
-    let mut response = Json(body).into_response();
+    let mut response = Json(state.fit.transport(&entry)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     Ok(response)
 }

@@ -5,6 +5,10 @@
 //! `synchronous=FULL` the commit has reached the disk. Idempotency keys are unique in the
 //! database, so a retried request can never create a second record.
 
+mod sessions;
+
+pub use sessions::FormSession;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -48,6 +52,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX attachments_by_submission ON attachments(submission_id);",
     // 2: routing fields of the platform profile (LeiKa key, ARS/AGS).
     "ALTER TABLE submissions ADD COLUMN routing TEXT;",
+    // 3: answers between the steps of a form filled in without JavaScript (see sessions.rs).
+    "CREATE TABLE form_sessions (
+        session TEXT NOT NULL,
+        form_id TEXT NOT NULL,
+        form_version TEXT NOT NULL,
+        answers TEXT NOT NULL,
+        receipt TEXT,
+        expires_at TEXT NOT NULL,
+        PRIMARY KEY (session, form_id)
+    );
+    CREATE INDEX form_sessions_by_expiry ON form_sessions(expires_at);",
 ];
 
 /// Storage errors.

@@ -1,0 +1,91 @@
+//! The HTML around a rendered page: the `<head>` of the built web app (`dist/index.html`, with
+//! its hashed stylesheet and the external module that loads the wasm), the app's markup in
+//! `<div id="antrag-app">` and its data block. No inline script: the page works under the
+//! strict Content-Security-Policy.
+
+use std::path::Path;
+
+use antrag::ssr::Rendered;
+
+/// The page frame.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    head: String,
+}
+
+/// A head for a server without a built web app (the API and the pages without JavaScript
+/// still work; there is no styling).
+const BARE_HEAD: &str = r#"<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">"#;
+
+impl Shell {
+    /// The frame from the built app's `index.html` in `dist` (its `<head>` without the title).
+    pub fn load(dist: &Path) -> Shell {
+        let head = std::fs::read_to_string(dist.join("index.html"))
+            .ok()
+            .and_then(|html| {
+                let start = html.find("<head>")? + "<head>".len();
+                let end = html.find("</head>")?;
+                Some(without_title(&html[start..end]))
+            })
+            .unwrap_or_else(|| BARE_HEAD.to_owned());
+        Shell { head }
+    }
+
+    /// The whole document of a rendered page; `notice` is shown only without JavaScript
+    /// (`<noscript>`, outside the app's markup so hydration never meets it).
+    pub fn page(&self, rendered: &Rendered, notice: Option<&str>) -> String {
+        let dir = if antrag_core::text::is_rtl(&rendered.lang) { "rtl" } else { "ltr" };
+        let notice = notice
+            .map(|text| {
+                format!(
+                    r#"<noscript><div class="antrag antrag-width-container"><div class="antrag-notice antrag-notice--warning"><p>{}</p></div></div></noscript>"#,
+                    antrag::format::escape_html(text)
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>{head}<title>{title}</title></head>\n<body>\n{notice}<div id=\"antrag-app\" class=\"antrag\">{html}</div>\n<script type=\"application/json\" id=\"{id}\">{data}</script>\n</body>\n</html>\n",
+            lang = antrag::format::escape_html(&rendered.lang),
+            head = self.head,
+            title = antrag::format::escape_html(&rendered.title),
+            html = rendered.html,
+            id = antrag::page_data::DATA_ID,
+            data = rendered.data,
+        )
+    }
+}
+
+fn without_title(head: &str) -> String {
+    match (head.find("<title>"), head.find("</title>")) {
+        (Some(start), Some(end)) if end > start => format!("{}{}", &head[..start], &head[end + "</title>".len()..]),
+        _ => head.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_head_is_kept_and_the_title_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Antrag</title><link rel=\"stylesheet\" href=\"/a-1.css\"></head><body></body></html>",
+        )
+        .unwrap();
+        let shell = Shell::load(dir.path());
+        let page = shell.page(
+            &Rendered { html: "<p>x</p>".into(), title: "Titel & <b>".into(), lang: "ar".into(), data: "{}".into() },
+            Some("Braucht <JavaScript>"),
+        );
+        assert!(page.contains(r#"<html lang="ar" dir="rtl">"#), "{page}");
+        assert!(page.contains(r#"<link rel="stylesheet" href="/a-1.css">"#), "{page}");
+        assert!(page.contains("<title>Titel &amp; &lt;b&gt;</title>") && !page.contains("<title>Antrag"), "{page}");
+        assert!(page.contains(r#"<div id="antrag-app" class="antrag"><p>x</p></div>"#), "{page}");
+        assert!(page.contains("Braucht &lt;JavaScript&gt;"), "{page}");
+        assert!(Shell::load(&dir.path().join("nowhere"))
+            .page(&Rendered { html: String::new(), title: String::new(), lang: "de".into(), data: "{}".into() }, None)
+            .contains("charset"));
+    }
+}

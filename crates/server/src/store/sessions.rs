@@ -1,0 +1,105 @@
+//! Answers between the steps of a form filled in without JavaScript: kept here (never in
+//! URLs), under a random session id from an `HttpOnly` cookie, per form, until they expire.
+//! Expired sessions are purged with the unclaimed uploads.
+
+use antrag_core::Answers;
+use rusqlite::{params, OptionalExtension};
+use serde_json::Value;
+
+use super::{Store, StoreError};
+
+/// One form's answers in a session.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FormSession {
+    /// The definition version the answers were given for.
+    pub form_version: String,
+    /// The answers so far.
+    pub answers: Answers,
+    /// The receipt once the form was sent (`reference`, `receivedAt`, `status`, `statusUrl`).
+    pub receipt: Option<Value>,
+}
+
+impl Store {
+    /// The session's answers to a form, unless they expired before `now` (RFC 3339).
+    pub async fn form_session(
+        &self,
+        session: String,
+        form_id: String,
+        now: String,
+    ) -> Result<Option<FormSession>, StoreError> {
+        self.with(move |conn| {
+            let row = conn
+                .query_row(
+                    "SELECT form_version, answers, receipt FROM form_sessions
+                     WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
+                    params![session, form_id, now],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
+                )
+                .optional()?;
+            Ok(row.map(|(form_version, answers, receipt)| FormSession {
+                form_version,
+                answers: serde_json::from_str(&answers).unwrap_or_default(),
+                receipt: receipt.and_then(|r| serde_json::from_str(&r).ok()),
+            }))
+        })
+        .await
+    }
+
+    /// Keep the session's answers to a form until `expires_at` (RFC 3339).
+    pub async fn save_form_session(
+        &self,
+        session: String,
+        form_id: String,
+        value: FormSession,
+        expires_at: String,
+    ) -> Result<(), StoreError> {
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (session, form_id) DO UPDATE SET
+                   form_version = excluded.form_version, answers = excluded.answers,
+                   receipt = excluded.receipt, expires_at = excluded.expires_at",
+                params![
+                    session,
+                    form_id,
+                    value.form_version,
+                    Value::Object(value.answers).to_string(),
+                    value.receipt.map(|r| r.to_string()),
+                    expires_at
+                ],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Delete sessions that expired before `now`; returns how many.
+    pub async fn purge_form_sessions(&self, now: String) -> Result<usize, StoreError> {
+        self.with(move |conn| Ok(conn.execute("DELETE FROM form_sessions WHERE expires_at <= ?1", params![now])?)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sessions_are_kept_per_form_until_they_expire() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let answers: Answers = serde_json::from_value(serde_json::json!({"name": "Jürgen"})).unwrap();
+        let value = FormSession { form_version: "1".into(), answers, receipt: None };
+        let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
+        store.save_form_session("s1".into(), "f".into(), value.clone(), later.clone()).await.unwrap();
+        assert_eq!(store.form_session("s1".into(), "f".into(), now.clone()).await.unwrap(), Some(value.clone()));
+        assert_eq!(store.form_session("s1".into(), "other".into(), now.clone()).await.unwrap(), None);
+        assert_eq!(store.form_session("s2".into(), "f".into(), now.clone()).await.unwrap(), None);
+        // Updated in place; gone once expired.
+        let sent = FormSession { receipt: Some(serde_json::json!({"reference": "X-1"})), ..value };
+        store.save_form_session("s1".into(), "f".into(), sent.clone(), later.clone()).await.unwrap();
+        assert_eq!(store.form_session("s1".into(), "f".into(), now).await.unwrap(), Some(sent));
+        assert_eq!(store.form_session("s1".into(), "f".into(), later.clone()).await.unwrap(), None);
+        assert_eq!(store.purge_form_sessions(later).await.unwrap(), 1);
+    }
+}
