@@ -72,18 +72,28 @@ for (const n of SIZES) {
   writeFileSync(join(OUT, 'baseline', String(n), 'index.html'), page.html);
   writeFileSync(join(OUT, 'baseline', String(n), 'form.js'), page.js);
   writeFileSync(join(OUT, 'baseline', String(n), 'form.css'), page.css);
+  // The plain server-rendered page: the same HTML and CSS, no script (what a server-side form
+  // framework sends); the lower bound for "first input visible".
+  mkdirSync(join(OUT, 'baseline', `${n}-plain`), { recursive: true });
+  writeFileSync(join(OUT, 'baseline', `${n}-plain`, 'index.html'), page.html.replace('<script src="form.js"></script>', ''));
+  writeFileSync(join(OUT, 'baseline', `${n}-plain`, 'form.css'), page.css);
 }
 
 const apiPort = await freePort();
 const server = spawn(SERVER, ['--addr', `127.0.0.1:${apiPort}`, '--data-dir', join(OUT, 'data'), '--forms-dir', join(OUT, 'forms'),
   '--codelists-dir', 'codelists', '--dist-dir', 'dist', '--rate-limit', '0', '--log-format', 'json'], { stdio: 'ignore' });
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css' };
+// Served compressed, as production would (brotli when accepted, else gzip).
 const static_ = createServer((req, res) => {
   try {
     const path = join(OUT, 'baseline', decodeURIComponent(new URL(req.url, 'http://x').pathname).replace(/\/$/, '/index.html'));
     const body = readFileSync(path);
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-    res.end(body);
+    const accepts = String(req.headers['accept-encoding'] ?? '');
+    const [encoding, encoded] = accepts.includes('br')
+      ? ['br', brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } })]
+      : accepts.includes('gzip') ? ['gzip', gzipSync(body, { level: 9 })] : [null, body];
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...(encoding ? { 'content-encoding': encoding, vary: 'accept-encoding' } : {}) });
+    res.end(encoded);
   } catch { res.writeHead(404); res.end(); }
 });
 const basePort = await freePort();
@@ -171,6 +181,55 @@ async function measure(browser, variant, n, throttle) {
   return { first: load.first, all: load.all, submit, keystroke: keys[0], keystrokeWarm: median(keys.slice(1)), heap, errors: shown, expected };
 }
 
+// ---- on a phone: slow 4G and a slow CPU (Lighthouse's mobile profile) -----------------------
+//   first input   navigation start → the first input is visible (measured from outside the page,
+//                 so pages without JavaScript are measured the same way)
+//   interactive   navigation start → the app has taken over: Antrag's page is hydrated (a
+//                 keystroke in a flagged field then updates its message — checked after each
+//                 run); the hand-written page's script has run (DOMContentLoaded)
+
+const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 200000, uploadThroughput: 93750 };
+const phoneVariants = {
+  'antrag': { url: (n) => variants.antrag.url(n), javascript: true },
+  'antrag, no JS': { url: (n) => variants.antrag.url(n), javascript: false },
+  'hand-written JS': { url: (n) => variants.baseline.url(n), javascript: true },
+  'plain server-rendered': { url: (n) => `http://127.0.0.1:${basePort}/${n}-plain/`, javascript: false },
+};
+
+async function measurePhone(browser, name, n) {
+  const v = phoneVariants[name];
+  const context = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: 'de-DE', javaScriptEnabled: v.javascript });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  const t0 = Date.now();
+  await page.goto(v.url(n), { waitUntil: 'commit' });
+  await page.locator('main input:not([type=hidden])').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const first = Date.now() - t0;
+  let interactive = null;
+  if (name === 'antrag') {
+    await page.locator('#antrag-app[data-hydrated]').waitFor({ state: 'attached', timeout: 60_000 });
+    interactive = Date.now() - t0;
+    // It really is the app: "next" flags the empty step, a keystroke updates the message.
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await page.locator('button[data-action="next"]').click();
+    const message = page.locator('#f-abschnitt_0-f0_1-error');
+    await message.waitFor({ state: 'visible' });
+    const before = await message.innerText();
+    await page.locator('#f-abschnitt_0-f0_1').fill('a');
+    await page.waitForFunction(([sel, was]) => document.querySelector(sel)?.textContent !== was, ['#f-abschnitt_0-f0_1-error', before]);
+  } else if (name === 'hand-written JS') {
+    await page.waitForLoadState('domcontentloaded');
+    interactive = Date.now() - t0;
+  }
+  await context.close();
+  return { first, interactive };
+}
+
+const PHONE_SIZES = (process.env.BENCH_PHONE_SIZES ?? '20,200').split(',').map(Number).filter((n) => SIZES.includes(n));
+
 // ---- run ------------------------------------------------------------------------------------
 
 const browser = await chromium.launch({
@@ -178,8 +237,18 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
 });
 const version = browser.version();
+const phone = [];
+for (const n of PHONE_SIZES) {
+  for (const name of Object.keys(phoneVariants)) {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measurePhone(browser, name, n));
+    const row = { fields: n, variant: name, firstInputMs: median(runs.map((r) => r.first)), interactiveMs: runs[0].interactive === null ? null : median(runs.map((r) => r.interactive)) };
+    phone.push(row);
+    console.log(`phone ${name.padEnd(22)} N=${String(n).padStart(4)} first input ${row.firstInputMs} ms${row.interactiveMs === null ? '' : `, interactive ${row.interactiveMs} ms`}`);
+  }
+}
 const results = [];
-for (const n of SIZES) {
+for (const n of process.env.BENCH_PHONE_ONLY ? [] : SIZES) {
   for (const throttle of THROTTLES) {
     for (const variant of Object.keys(variants)) {
       const runs = [];
@@ -220,7 +289,22 @@ let md = `# Antrag browser benchmark\n\nHeadless Chromium ${version}, median of 
 md += `## Bytes shipped (app: wasm + js + css + html)\n\n| | raw | gzip | brotli |\n|---|---:|---:|---:|\n`;
 for (const k of ['wasm', 'js', 'css', 'html', 'total']) md += `| Antrag ${k} | ${kb(bytes.antrag[k].raw)} | ${kb(bytes.antrag[k].gzip)} | ${kb(bytes.antrag[k].brotli)} |\n`;
 for (const n of SIZES) md += `| baseline, ${n} fields (html + js + css) | ${kb(bytes.baseline[n].raw)} | ${kb(bytes.baseline[n].gzip)} | ${kb(bytes.baseline[n].brotli)} |\n`;
-md += `\nAntrag's bytes do not grow with the form: the definition (JSON) is data, fetched at start.\n\n## Timings (ms; ratio = Antrag / baseline)\n\n| N | CPU | metric | Antrag | baseline | ratio |\n|---:|---:|---|---:|---:|---:|\n`;
+md += `\nThe app's bytes do not grow with the form; the page the server renders carries the form's markup and its definition (data).\n\n`;
+md += `## On a phone: slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) and 4× CPU (ms, median of ${RUNS})\n\n`;
+md += `| N | page | first input visible | ratio to plain | interactive |\n|---:|---|---:|---:|---:|\n`;
+for (const n of PHONE_SIZES) {
+  const plain = phone.find((r) => r.fields === n && r.variant === 'plain server-rendered');
+  for (const r of phone.filter((r) => r.fields === n)) {
+    md += `| ${n} | ${r.variant} | ${r.firstInputMs} | ${(r.firstInputMs / plain.firstInputMs).toFixed(2)} | ${r.interactiveMs ?? '–'} |\n`;
+  }
+}
+md += `\nTargets (issue #13): Antrag's first input ≤ 1.3× the plain server-rendered page; interactive no later than the first input was before server rendering (2.55 s at N = 20, 2.54 s at N = 200).\n\n`;
+if (process.env.BENCH_PHONE_ONLY) {
+  writeFileSync(join(OUT, 'results.md'), md);
+  console.log('\n' + md);
+  process.exit(0);
+}
+md += `## Timings (ms; ratio = Antrag / baseline)\n\n| N | CPU | metric | Antrag | baseline | ratio |\n|---:|---:|---|---:|---:|---:|\n`;
 for (const n of SIZES) for (const t of THROTTLES) {
   const a = get(n, t, 'antrag'), b = get(n, t, 'baseline');
   for (const [k, label] of [['firstInputMs', 'first input visible'], ['allFieldsMs', 'all fields in DOM'], ['submitEmptyMs', 'submit empty → all errors'], ['keystrokeMs', 'keystroke → message (first)'], ['keystrokeWarmMs', 'keystroke → message (warm)']]) {
@@ -236,7 +320,7 @@ md += `* keystroke → message, first keystroke: ${target(big, 4, 'keystrokeMs',
 md += `* keystroke → message, warm: ${target(big, 4, 'keystrokeWarmMs', 2)}\n`;
 md += `* submit empty → all errors: ${target(big, 4, 'submitEmptyMs', 3)}\n`;
 md += `* first input visible: ${target(big, 4, 'firstInputMs', 2)}\n`;
-writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), runs: RUNS, bytes, results }, null, 2));
+writeFileSync(join(OUT, 'results.json'), JSON.stringify({ date: new Date().toISOString(), runs: RUNS, bytes, phone, results }, null, 2));
 writeFileSync(join(OUT, 'results.md'), md);
 console.log('\n' + md);
 console.log(`written: ${OUT}/results.json, ${OUT}/results.md`);

@@ -55,6 +55,24 @@ function options(host) {
   return out;
 }
 
+// The widget's first screen, prerendered next to these files (`antrag-server prerender`, or the
+// reference server's /prerender/), so the form shows before the wasm has arrived; the wasm
+// then hydrates it. Its DOM ids carry a placeholder for the instance name. Without one the
+// widget renders once the wasm runs.
+const NAME = /^[A-Za-z0-9_-]+$/;
+async function prerendered(opts) {
+  const instance = opts.instance ?? `embed-${opts.form}`;
+  const lang = opts.lang ?? 'de';
+  if (![opts.form, instance, lang].every((part) => NAME.test(part))) return null;
+  try {
+    const response = await fetch(url(`prerender/${opts.form}.${lang}.html`), { credentials: 'omit' });
+    if (!response.ok) return null;
+    return (await response.text()).replaceAll('__ANTRAG_INSTANCE__', instance);
+  } catch {
+    return null;
+  }
+}
+
 async function mountInto(host) {
   if (host.__antrag) return;
   host.__antrag = { pending: {} };
@@ -67,15 +85,45 @@ async function mountInto(host) {
   const container = document.createElement('div');
   container.className = 'antrag antrag--embedded';
   root.replaceChildren(css, container);
+  const opts = options(host);
+  // Until the app runs, the prerendered form's buttons do nothing (its forms would post to the
+  // backend's pages without JavaScript and leave the host page); typing is taken over.
+  let running = false;
+  let failed = false;
+  const hold = (event) => {
+    if (!running) event.preventDefault();
+  };
+  container.addEventListener('submit', hold, true);
   try {
+    const shown = prerendered(opts).then((html) => {
+      if (!html || failed) return;
+      const template = document.createElement('template');
+      template.innerHTML = html;
+      const data = template.content.querySelector('script#antrag-data');
+      data?.remove();
+      container.replaceChildren(template.content);
+      if (data) root.append(data);
+    });
     const glue = await load();
-    const handle = glue.mount(host, container, JSON.stringify(options(host)));
+    await shown;
+    const handle = glue.mount(host, container, JSON.stringify(opts));
+    running = true;
+    container.setAttribute('data-antrag-ready', '');
     host.__antrag.handle = handle;
     const { identity, prefill, authValue } = host.__antrag.pending;
     if (identity) handle.setIdentity(identity);
     if (prefill) handle.setPrefill(prefill);
     if (authValue !== undefined) handle.setAuthValue(authValue);
   } catch (error) {
+    // No app: the prerendered form would do nothing; say so instead.
+    failed = true;
+    const notice = document.createElement('p');
+    notice.className = 'antrag-notice antrag-notice--error';
+    notice.setAttribute('role', 'alert');
+    notice.textContent = (opts.lang ?? 'de').startsWith('de')
+      ? 'Das Formular konnte nicht geladen werden. Bitte laden Sie die Seite neu oder versuchen Sie es später erneut.'
+      : 'The form could not be loaded. Please reload the page or try again later.';
+    container.replaceChildren(notice);
     host.dispatchEvent(new CustomEvent('antrag:error', { bubbles: true, composed: true, detail: { kind: 'load', message: String(error) } }));
     throw error;
   }

@@ -29,4 +29,15 @@ for (const f of readdirSync('embed/demo')) {
   content = content.replace('__EMBED_INTEGRITY__', published['embed.js']);
   writeFileSync(join(dir, 'embed-demo', f), content);
 }
-console.log(`post-build: embed.js (${published['embed.js']}), integrity.json with ${Object.keys(published).length} files`);
+// Precompressed copies for the server (brotli at its best, gzip -9): made once here, never per
+// request. ServeDir sends them to clients that accept them.
+import('node:zlib').then(({ brotliCompressSync, gzipSync, constants }) => {
+  let count = 0;
+  for (const f of readdirSync(dir).filter((f) => /\.(js|wasm|css|svg|json)$/.test(f))) {
+    const bytes = readFileSync(join(dir, f));
+    writeFileSync(join(dir, f + '.br'), brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }));
+    writeFileSync(join(dir, f + '.gz'), gzipSync(bytes, { level: 9 }));
+    count++;
+  }
+  console.log(`post-build: embed.js (${published['embed.js']}), integrity.json with ${Object.keys(published).length} files, ${count} precompressed (br, gz)`);
+});

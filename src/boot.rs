@@ -163,9 +163,11 @@ pub async fn load_form(config: &ClientConfig, id: &str) -> Page {
         futures::future::join(crate::api::definition(config, id), crate::api::transport(config, id)).await;
     match (definition, transport) {
         (Ok(json), Ok(transport)) => match serde_json::from_str(&json) {
-            Ok(definition) => {
-                Page::Form(Box::new(FormData { definition, transport, start: FormStart::new(crate::dom::today()) }))
-            }
+            Ok(definition) => Page::Form(Box::new(FormData {
+                definition,
+                transport: Some(transport),
+                start: FormStart::new(crate::dom::today()),
+            })),
             Err(_) => Page::Invalid,
         },
         (Err(crate::api::ApiError::Status { status: 404, .. }), _) => Page::NotFound,

@@ -191,7 +191,13 @@ pub fn EmbeddedApp(form: String, lang: String, instance: String, prerendered: Op
         _ => view! { <UnavailablePage lang=lang status=0 invalid=true /> }.into_any(),
     };
     let main = match prerendered {
-        Some(data) => page(data.page).into_any(),
+        Some(mut data) => {
+            // A prerendered widget is judged on the citizen's day, not the prerender's.
+            if let (Page::Form(form), true) = (&mut data.page, crate::dom::window().is_some()) {
+                form.start.today = crate::dom::today();
+            }
+            page(data.page).into_any()
+        }
         None => {
             let config = use_context::<ClientConfig>().unwrap_or_default();
             let loaded = LocalResource::new(move || {

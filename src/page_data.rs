@@ -64,9 +64,9 @@ pub enum Page {
 pub struct FormData {
     /// The definition, as the server serves it (code lists resolved, linted).
     pub definition: Value,
-    /// How the form is sent.
-    #[serde(default)]
-    pub transport: Transport,
+    /// How the form is sent; `None` in a prerendered widget, which asks the API once it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transport>,
     /// Where the citizen stands.
     pub start: FormStart,
 }
@@ -156,7 +156,7 @@ mod tests {
             lang: "de".into(),
             page: Page::Form(Box::new(FormData {
                 definition: serde_json::json!({"title": "<b>Titel</b>"}),
-                transport: Transport::Contract,
+                transport: Some(Transport::Contract),
                 start,
             })),
         };

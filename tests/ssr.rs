@@ -15,7 +15,7 @@ fn definition(id: &str) -> Value {
 fn form_page(id: &str, start: FormStart) -> PageData {
     PageData {
         lang: "de".into(),
-        page: Page::Form(Box::new(FormData { definition: definition(id), transport: Default::default(), start })),
+        page: Page::Form(Box::new(FormData { definition: definition(id), transport: Some(Default::default()), start })),
         embedded: None,
     }
 }

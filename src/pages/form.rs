@@ -68,10 +68,12 @@ fn FormFlow(
     lang: RwSignal<String>,
     languages: RwSignal<Vec<String>>,
     config: crate::config::ClientConfig,
-    transport: crate::fit::Transport,
+    transport: Option<crate::fit::Transport>,
     start: crate::page_data::FormStart,
     prefix: String,
 ) -> impl IntoView {
+    let known = transport.is_some();
+    let transport = transport.unwrap_or_default();
     // The form's own languages are offered; the UI falls back to German strings where it has
     // no locale file.
     let offered = form.def().languages.clone();
@@ -83,6 +85,15 @@ fn FormFlow(
     }
     let state = FormState::new(form, lang, &prefix, config, start);
     state.start(transport);
+    if !known && crate::dom::window().is_some() {
+        // A prerendered widget: how the form is sent is asked now (it renders the same).
+        let (config, id) = (state.config.get_value(), state.form.with_value(|f| f.def().id.clone()));
+        leptos::task::spawn_local(async move {
+            if let Ok(transport) = crate::api::transport(&config, &id).await {
+                state.sending.use_transport(transport);
+            }
+        });
+    }
     // The language switch keeps the screen when it asks the server for another language.
     if let Some(slug) = use_context::<crate::components::language_switch::ScreenSlug>() {
         slug.0.set(state.screen_slug(&state.nav.screen.get_untracked()));
@@ -98,7 +109,17 @@ fn FormFlow(
         (None, Screen::Review) => "review".to_owned(),
         (None, Screen::Done(_)) => "done".to_owned(),
     };
+    // A FIT-Connect form encrypts on the citizen's device: without JavaScript it says so (the
+    // server renders this; once the app runs it goes).
+    let needs_js = matches!(state.sending.transport.get_value(), crate::fit::Transport::FitConnect(_));
+    let running = RwSignal::new(false);
+    Effect::new(move |_| running.set(true));
     view! {
+        <Show when=move || needs_js && !running.get()>
+            <div class="antrag-notice antrag-notice--warning" data-needs-javascript="">
+                <p>{move || t(&lang.get(), "fit.needs_javascript")}</p>
+            </div>
+        </Show>
         <For each=move || [key()] key=|k| k.clone() let:_screen>
             {match (state.drafts.resume.get_untracked(), state.nav.screen.get_untracked()) {
                 (Some(offer), _) => view! { <ResumePage state=state offer=offer /> }.into_any(),

@@ -59,7 +59,7 @@ impl Sending {
     }
 
     /// Send over `transport` from now on.
-    pub(super) fn use_transport(&self, transport: Transport) {
+    pub fn use_transport(&self, transport: Transport) {
         if matches!(transport, Transport::FitConnect(_)) && crate::dom::window().is_some() {
             // Files kept for drafts that have expired since go now.
             leptos::task::spawn_local(crate::file_store::purge_expired());

@@ -19,6 +19,8 @@ async function openDemo(page: Page) {
   const response = await page.goto('/embed-demo/');
   await expect(page.locator('#parken h1')).toHaveText('Angaben zur Person');
   await expect(page.locator('#hund h1')).toHaveText('Angaben zu Ihnen');
+  await expect(page.locator('#parken [data-antrag-ready]')).toHaveCount(1);
+  await expect(page.locator('#hund [data-antrag-ready]')).toHaveCount(1);
   return { response, errors };
 }
 
@@ -168,5 +170,33 @@ test('integrity: every published asset matches integrity.json, and a tampered mo
   await page.goto('/embed-demo/');
   await loadError;
   await expect(page.locator('#parken h1')).toHaveCount(0);
+  await expect(page.locator('#parken [role="alert"]')).toContainText('konnte nicht geladen werden');
   await expect(page.locator('#events li[data-event="antrag:error"]').first()).toBeVisible();
+});
+
+test('the prerendered form shows before the wasm arrives, under the strict CSP, and is hydrated', async ({ page }) => {
+  // Hold the wasm: what shows now is the prerendered HTML alone.
+  const held: (() => Promise<void>)[] = [];
+  await page.route('**/*.wasm', (route) => { held.push(() => route.continue()); });
+  await page.addInitScript(() => {
+    (window as any).__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as any).__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto('/embed-demo/');
+  await expect(page.locator('#parken h1')).toHaveText('Angaben zur Person');
+  await expect(page.locator('#parken label[for="parken-antragsteller-vorname"]')).toBeVisible();
+  await expect(page.locator('#hund h1')).toHaveText('Angaben zu Ihnen');
+  await expect(page.locator('#parken [data-antrag-ready]')).toHaveCount(0);
+  expect(held.length).toBeGreaterThan(0);
+  // Typed before the app runs: kept.
+  await page.locator('#parken-antragsteller-nachname').fill('Vorab');
+  for (const release of held.splice(0)) await release();
+  await expect(page.locator('#parken [data-antrag-ready]')).toHaveCount(1);
+  await expect(page.locator('#parken .antrag[data-hydrated]')).toHaveCount(1);
+  await expect(page.locator('#parken-antragsteller-nachname')).toHaveValue('Vorab');
+  // The app runs and has the early answer (the rest came as the host's prefill): "next"
+  // finds the step complete and moves on in the browser.
+  await page.locator('#parken button[data-action="next"]').click();
+  await expect(page.locator('#parken h1')).toHaveText('Anschrift');
+  expect(await violations(page)).toEqual([]);
 });

@@ -36,10 +36,16 @@ export const test = base.extend<{ appErrors: string[] }>({
     await use(errors);
     expect(errors, 'the app broke in the browser (hydration error or panic)').toEqual([]);
   },
-  page: async ({ page, appErrors }, use) => {
+  page: async ({ page, appErrors, javaScriptEnabled }, use) => {
     void appErrors;
+    if (javaScriptEnabled === false) {
+      await use(page);
+      return;
+    }
     const goto = page.goto.bind(page);
     const reload = page.reload.bind(page);
+    // For tests of the moments before hydration.
+    (page as any).gotoUnhydrated = goto;
     page.goto = async (url, options) => {
       const response = await goto(url, options);
       await hydrated(page);

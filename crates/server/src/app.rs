@@ -59,7 +59,11 @@ pub fn router(state: AppState) -> Router {
             async move { pages::not_found(&state, &headers) }
         }
     };
-    let files = ServeDir::new(dist).fallback(axum::handler::HandlerWithoutStateExt::into_service(not_found));
+    // Precompressed at build time (`.br`, `.gz` beside each file, scripts/post-build.mjs).
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(axum::handler::HandlerWithoutStateExt::into_service(not_found));
     Router::new()
         .nest("/api/v1", api)
         .merge(pages::routes())
@@ -67,6 +71,9 @@ pub fn router(state: AppState) -> Router {
         .merge(fitconnect::destination::routes::routes())
         .fallback_service(files)
         .layer(middleware::from_fn(static_headers))
+        // Pages and API answers compressed as they go (the built files come precompressed and
+        // pass through unchanged).
+        .layer(tower_http::compression::CompressionLayer::new())
         // A bug must not cost the connection: a panicking handler answers 500 (logged).
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_: Box<dyn std::any::Any + Send>| {
             tracing::error!("internal error: a handler panicked");
@@ -102,7 +109,12 @@ async fn static_headers(request: Request, next: Next) -> Response {
     }
     let hashed = path.rsplit('/').next().is_some_and(is_hashed_asset);
     let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // Pages set their own (`no-store`: they may hold answers).
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    }
+    // The same address comes brotli, gzip or plain (precompressed files, compressed pages).
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     if !is_html {
         // Public files: any site may load them (Subresource Integrity needs CORS).
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));

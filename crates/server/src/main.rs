@@ -82,6 +82,24 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         today: Option<antrag_core::Date>,
     },
+    /// Write the first screen of every form in every language as HTML for static hosting
+    /// (`DIR/<form>.<lang>.html`, next to the web app's files as `prerender/`): the embed
+    /// loader shows it at once and the wasm hydrates it. See docs/embedding.md.
+    Prerender {
+        /// Where to write the files (created if missing), e.g. dist/prerender.
+        #[arg(long)]
+        out: PathBuf,
+        /// Directory of form definitions (*.json); repeat for several.
+        #[arg(long = "forms-dir", value_delimiter = ',', default_value = "./forms")]
+        forms_dirs: Vec<PathBuf>,
+        /// Directory of code lists.
+        #[arg(long, default_value = "./codelists")]
+        codelists_dir: PathBuf,
+        /// The day the first screens are rendered for, YYYY-MM-DD (default: today, UTC). The
+        /// widget judges answers on the citizen's own day.
+        #[arg(long, value_parser = parse_date)]
+        today: Option<antrag_core::Date>,
+    },
     /// Import a FIM data schema (XDatenfelder 2.0 / 3.0.0 XML) as a form definition and print
     /// the import report (fields, groups, rules translated and not, warnings).
     ImportFim {
@@ -290,6 +308,9 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&antrag_core::schema::definition_schema()).expect("json"));
             ExitCode::SUCCESS
         }
+        Some(Command::Prerender { out, forms_dirs, codelists_dir, today }) => {
+            prerender(&out, &forms_dirs, &codelists_dir, today.unwrap_or_else(system_today))
+        }
         Some(Command::ResolveExamples { files, today, out }) => {
             resolve_examples(&files, today.unwrap_or_else(system_today), out)
         }
@@ -400,6 +421,34 @@ fn system_today() -> antrag_core::Date {
 fn parse_date(text: &str) -> Result<antrag_core::Date, String> {
     antrag_core::Date::parse_iso(text)
         .ok_or_else(|| format!("\"{text}\" is not a date: write a real calendar day as YYYY-MM-DD"))
+}
+
+fn prerender(out: &Path, forms_dirs: &[PathBuf], codelists_dir: &Path, today: antrag_core::Date) -> ExitCode {
+    let catalog = match antrag_server::catalog::Catalog::load(forms_dirs, codelists_dir) {
+        Ok(catalog) => catalog,
+        Err(errors) => {
+            errors.iter().for_each(|e| eprint!("{e}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("prerender: {}: {e}", out.display());
+        return ExitCode::FAILURE;
+    }
+    let mut written = 0;
+    for summary in catalog.summaries() {
+        let Some(entry) = catalog.current(&summary.id) else { continue };
+        for lang in &entry.form.def().languages {
+            let path = out.join(format!("{}.{lang}.html", summary.id));
+            if let Err(e) = std::fs::write(&path, antrag_server::pages::prerender(&entry, lang, today)) {
+                eprintln!("prerender: {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            written += 1;
+        }
+    }
+    println!("prerender: {written} first screens written to {}", out.display());
+    ExitCode::SUCCESS
 }
 
 fn resolve_examples(files: &[PathBuf], today: antrag_core::Date, out: Option<PathBuf>) -> ExitCode {

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(catalog))
         .route("/forms/{id}", get(form).post(nojs::post).layer(axum::extract::DefaultBodyLimit::disable()))
+        .route("/prerender/{file}", get(prerendered))
 }
 
 /// The address of a form page.
@@ -53,7 +54,7 @@ async fn catalog(State(state): State<AppState>, Query(query): Query<FormQuery>, 
     let lang = pick_language(query.lang.as_deref(), &headers, &offered, antrag::i18n::FALLBACK);
     let forms = serde_json::to_value(state.catalog.summaries()).and_then(serde_json::from_value).unwrap_or_default();
     let data = PageData { lang, page: Page::Catalog { forms }, embedded: None };
-    render(&state, &data, StatusCode::OK, None)
+    render(&state, &data, StatusCode::OK)
 }
 
 /// `GET /forms/{id}`: a form on the screen its address names, with the answers of this
@@ -92,6 +93,34 @@ async fn form(
     form_page(&state, &entry, lang, start, StatusCode::OK)
 }
 
+/// `GET /prerender/{form}.{lang}.html`: a widget's first screen for the embed loader, rendered
+/// now (static hosts write the same files with `antrag-server prerender`).
+async fn prerendered(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let found = file.strip_suffix(".html").and_then(|stem| stem.rsplit_once('.')).and_then(|(id, lang)| {
+        let entry = state.catalog.current(id)?;
+        entry.form.def().languages.iter().any(|l| l == lang).then(|| (entry, lang.to_owned()))
+    });
+    let Some((entry, lang)) = found else {
+        return (StatusCode::NOT_FOUND, "no such prerendered form").into_response();
+    };
+    let mut response = prerender(&entry, &lang, state.clock.today()).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// A widget's first screen: `antrag::ssr::render_embedded` of the form's current definition
+/// (how it is sent, the widget asks the API once it runs).
+pub fn prerender(entry: &Entry, lang: &str, today: antrag_core::Date) -> String {
+    let data = FormData {
+        definition: serde_json::from_str(&entry.json).unwrap_or_default(),
+        transport: None,
+        start: FormStart::new(today),
+    };
+    antrag::ssr::render_embedded(data, lang)
+}
+
 /// Render a form page.
 pub(crate) fn form_page(
     state: &AppState,
@@ -101,24 +130,22 @@ pub(crate) fn form_page(
     status: StatusCode,
 ) -> Response {
     let definition = serde_json::from_str(&entry.json).unwrap_or_default();
-    let transport = serde_json::from_value(state.fit.transport(entry)).unwrap_or_default();
-    let fit_connect = state.fit.destination_of(&entry.form.def().id).is_some();
-    let notice = fit_connect.then(|| antrag::i18n::t(&lang, "fit.needs_javascript"));
+    let transport = serde_json::from_value(state.fit.transport(entry)).ok();
     let data = PageData { lang, page: Page::Form(Box::new(FormData { definition, transport, start })), embedded: None };
-    render(state, &data, status, notice.as_deref())
+    render(state, &data, status)
 }
 
 /// A page for an unknown address.
 pub(crate) fn not_found(state: &AppState, headers: &HeaderMap) -> Response {
     let offered: Vec<String> = antrag::i18n::LOCALES.iter().map(|(t, _)| (*t).to_owned()).collect();
     let lang = pick_language(None, headers, &offered, antrag::i18n::FALLBACK);
-    render(state, &PageData { lang, page: Page::NotFound, embedded: None }, StatusCode::NOT_FOUND, None)
+    render(state, &PageData { lang, page: Page::NotFound, embedded: None }, StatusCode::NOT_FOUND)
 }
 
 /// A rendered page as a response: the document, `no-store` (it may hold answers).
-pub(crate) fn render(state: &AppState, data: &PageData, status: StatusCode, notice: Option<&str>) -> Response {
+pub(crate) fn render(state: &AppState, data: &PageData, status: StatusCode) -> Response {
     let rendered = antrag::ssr::render(data);
-    let mut response = (status, state.shell.page(&rendered, notice)).into_response();
+    let mut response = (status, state.shell.page(&rendered)).into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -480,7 +480,7 @@ fn with_session_cookie(mut response: Response, sid: &str, new: bool) -> Response
 fn problem_page(state: &AppState, entry: &Entry, lang: &str, problem: Problem) -> Response {
     let back = format!("/forms/{}?lang={}", antrag::api::encode(&entry.form.def().id), antrag::api::encode(lang));
     let page = Page::Problem { kind: problem.kind.to_owned(), detail: problem.detail.clone(), back };
-    let mut response = render(state, &PageData { lang: lang.to_owned(), page, embedded: None }, problem.status, None);
+    let mut response = render(state, &PageData { lang: lang.to_owned(), page, embedded: None }, problem.status);
     if let Some(seconds) = problem.retry_after {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }

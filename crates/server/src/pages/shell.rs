@@ -25,26 +25,17 @@ impl Shell {
             .and_then(|html| {
                 let start = html.find("<head>")? + "<head>".len();
                 let end = html.find("</head>")?;
-                Some(without_title(&html[start..end]))
+                Some(low_priority_preloads(&without_title(&html[start..end])))
             })
             .unwrap_or_else(|| BARE_HEAD.to_owned());
         Shell { head }
     }
 
-    /// The whole document of a rendered page; `notice` is shown only without JavaScript
-    /// (`<noscript>`, outside the app's markup so hydration never meets it).
-    pub fn page(&self, rendered: &Rendered, notice: Option<&str>) -> String {
+    /// The whole document of a rendered page.
+    pub fn page(&self, rendered: &Rendered) -> String {
         let dir = if antrag_core::text::is_rtl(&rendered.lang) { "rtl" } else { "ltr" };
-        let notice = notice
-            .map(|text| {
-                format!(
-                    r#"<noscript><div class="antrag antrag-width-container"><div class="antrag-notice antrag-notice--warning"><p>{}</p></div></div></noscript>"#,
-                    antrag::format::escape_html(text)
-                )
-            })
-            .unwrap_or_default();
         format!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>{head}<title>{title}</title></head>\n<body>\n{notice}<div id=\"antrag-app\" class=\"antrag\">{html}</div>\n<script type=\"application/json\" id=\"{id}\">{data}</script>\n</body>\n</html>\n",
+            "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"{dir}\">\n<head>{head}<title>{title}</title></head>\n<body>\n<div id=\"antrag-app\" class=\"antrag\">{html}</div>\n<script type=\"application/json\" id=\"{id}\">{data}</script>\n</body>\n</html>\n",
             lang = antrag::format::escape_html(&rendered.lang),
             head = self.head,
             title = antrag::format::escape_html(&rendered.title),
@@ -53,6 +44,13 @@ impl Shell {
             data = rendered.data,
         )
     }
+}
+
+/// The page shows before the app runs: the stylesheet comes first, the app's module and wasm
+/// (preloaded by Trunk's links) after it, not competing for a slow line.
+fn low_priority_preloads(head: &str) -> String {
+    head.replace("<link rel=\"modulepreload\"", "<link rel=\"modulepreload\" fetchpriority=\"low\"")
+        .replace("<link rel=\"preload\"", "<link rel=\"preload\" fetchpriority=\"low\"")
 }
 
 fn without_title(head: &str) -> String {
@@ -75,17 +73,18 @@ mod tests {
         )
         .unwrap();
         let shell = Shell::load(dir.path());
-        let page = shell.page(
-            &Rendered { html: "<p>x</p>".into(), title: "Titel & <b>".into(), lang: "ar".into(), data: "{}".into() },
-            Some("Braucht <JavaScript>"),
-        );
+        let page = shell.page(&Rendered {
+            html: "<p>x</p>".into(),
+            title: "Titel & <b>".into(),
+            lang: "ar".into(),
+            data: "{}".into(),
+        });
         assert!(page.contains(r#"<html lang="ar" dir="rtl">"#), "{page}");
         assert!(page.contains(r#"<link rel="stylesheet" href="/a-1.css">"#), "{page}");
         assert!(page.contains("<title>Titel &amp; &lt;b&gt;</title>") && !page.contains("<title>Antrag"), "{page}");
         assert!(page.contains(r#"<div id="antrag-app" class="antrag"><p>x</p></div>"#), "{page}");
-        assert!(page.contains("Braucht &lt;JavaScript&gt;"), "{page}");
         assert!(Shell::load(&dir.path().join("nowhere"))
-            .page(&Rendered { html: String::new(), title: String::new(), lang: "de".into(), data: "{}".into() }, None)
+            .page(&Rendered { html: String::new(), title: String::new(), lang: "de".into(), data: "{}".into() })
             .contains("charset"));
     }
 }
