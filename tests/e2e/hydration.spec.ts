@@ -4,6 +4,10 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { definition } from './driver';
+import { existsSync, readdirSync } from 'node:fs';
+
+/** The FIM exports imported for this run (none without ../shared). */
+const fim = existsSync('target/e2e-fim') ? readdirSync('target/e2e-fim').filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')) : [];
 
 /** Open `path` with the wasm held back; returns the function that lets it through. */
 async function openHeld(page: Page, path: string): Promise<() => Promise<void>> {
@@ -51,8 +55,9 @@ test('a choice and a file made before the wasm arrives are taken over', async ({
   await expect(page.locator('.antrag-file__name', { hasText: 'vorab.pdf' })).toBeVisible();
 });
 
-test('every page of every demo form hydrates in every language without changing what the server showed', async ({ page, request }) => {
-  for (const id of ['bewohnerparkausweis', 'hundesteuer', 'meldebescheinigung', 'sondernutzung', 'wohngeld']) {
+test('every page of every demo and imported FIM form hydrates in every language without changing what the server showed', async ({ page, request }) => {
+  test.setTimeout(180_000);
+  for (const id of ['bewohnerparkausweis', 'hundesteuer', 'meldebescheinigung', 'sondernutzung', 'wohngeld', ...fim]) {
     const def = await definition(request, id);
     const screens = [...(def.ui?.steps ?? [{ id: 'main' }]).map((s: any) => s.id), 'uebersicht'];
     for (const lang of def.languages) {
