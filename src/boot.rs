@@ -33,7 +33,7 @@ pub fn data_block(block: Option<web_sys::Element>) -> Option<PageData> {
 
 /// A form control's value as the citizen left it before the app started.
 #[cfg(feature = "hydrate")]
-struct Early {
+pub struct Early {
     control: web_sys::HtmlElement,
     value: Option<String>,
     checked: Option<bool>,
@@ -42,7 +42,7 @@ struct Early {
 
 /// The controls under `root` whose value differs from what the server rendered.
 #[cfg(feature = "hydrate")]
-fn changed_controls(root: &web_sys::Element) -> Vec<Early> {
+pub fn changed_controls(root: &web_sys::Element) -> Vec<Early> {
     let Ok(list) = root.query_selector_all("input, select, textarea") else { return Vec::new() };
     (0..list.length())
         .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
@@ -78,11 +78,7 @@ fn changed_controls(root: &web_sys::Element) -> Vec<Early> {
                 });
             }
             let select = control.dyn_ref::<web_sys::HtmlSelectElement>()?;
-            let options = select.options();
-            let changed = (0..options.length())
-                .filter_map(|i| options.item(i)?.dyn_into::<web_sys::HtmlOptionElement>().ok())
-                .any(|o| o.selected() != o.default_selected());
-            changed.then(|| Early {
+            select_changed(select).then(|| Early {
                 control: control.clone(),
                 value: Some(select.value()),
                 checked: None,
@@ -90,6 +86,23 @@ fn changed_controls(root: &web_sys::Element) -> Vec<Early> {
             })
         })
         .collect()
+}
+
+/// Whether the citizen changed a `<select>`: compared with what the server's HTML selects —
+/// the options marked `selected`, or, in a one-choice list without any, the first option (the
+/// one a browser shows; its `selected` is then true although its `defaultSelected` is not, so
+/// an untouched list must not count as changed).
+#[cfg(feature = "hydrate")]
+fn select_changed(select: &web_sys::HtmlSelectElement) -> bool {
+    let list = select.options();
+    let options: Vec<web_sys::HtmlOptionElement> =
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into().ok()).collect();
+    if select.multiple() {
+        return options.iter().any(|o| o.selected() != o.default_selected());
+    }
+    // Of several marked `selected`, a browser selects the last.
+    let shown = options.iter().rev().find(|o| o.default_selected()).or(options.first());
+    shown.map(web_sys::HtmlOptionElement::value).unwrap_or_default() != select.value()
 }
 
 /// Give the controls their early values back and tell the components, as typing would.

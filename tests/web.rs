@@ -120,3 +120,30 @@ async fn yes_no_radios_share_a_legend_and_store_booleans() {
     assert_eq!(state.answers.get_untracked().get("ok"), Some(&serde_json::json!(false)));
     assert!(no.checked() && !yes.checked());
 }
+
+/// Server HTML as the hydration takes it over: an untouched page has nothing "typed early" —
+/// a drop-down list without a `selected` option shows its first one, which is not a change
+/// (else every visit to such a page would store an untouched form as a draft) — while each
+/// control the citizen did change counts once.
+#[wasm_bindgen_test]
+fn only_controls_the_citizen_changed_count_as_typed_before_the_app_started() {
+    let root = host();
+    root.set_inner_html(concat!(
+        r#"<select id="e-one"><option value="">Bitte auswählen</option><option value="a">A</option></select>"#,
+        r#"<select id="e-marked"><option value="">Bitte</option><option value="b" selected>B</option></select>"#,
+        r#"<select id="e-many" multiple><option value="x">X</option><option value="y" selected>Y</option></select>"#,
+        r#"<input id="e-text" value="vom Server"><input id="e-box" type="checkbox">"#,
+        r#"<textarea id="e-area">Text</textarea>"#,
+    ));
+    assert_eq!(antrag::boot::changed_controls(&root).len(), 0, "an untouched page");
+
+    by_id::<web_sys::HtmlSelectElement>("e-one").set_value("a");
+    assert_eq!(antrag::boot::changed_controls(&root).len(), 1, "a choice in a list without a marked option");
+    by_id::<web_sys::HtmlSelectElement>("e-marked").set_value("");
+    assert_eq!(antrag::boot::changed_controls(&root).len(), 2, "the marked option deselected");
+    by_id::<web_sys::HtmlInputElement>("e-text").set_value("getippt");
+    by_id::<web_sys::HtmlInputElement>("e-box").set_checked(true);
+    by_id::<web_sys::HtmlTextAreaElement>("e-area").set_value("geändert");
+    assert_eq!(antrag::boot::changed_controls(&root).len(), 5, "text, checkbox and text area");
+    root.remove();
+}

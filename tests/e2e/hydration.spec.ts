@@ -55,8 +55,26 @@ test('a choice and a file made before the wasm arrives are taken over', async ({
   await expect(page.locator('.antrag-file__name', { hasText: 'vorab.pdf' })).toBeVisible();
 });
 
+test('a page only looked at stores no draft: no "continue where you left off" on the next visit', async ({ page, request }) => {
+  // Autosave comes 250 ms after a change; hydration must not count an untouched control (a
+  // drop-down list shows its first option without the server marking it) as one.
+  let lists = 0;
+  for (const id of ['bewohnerparkausweis', 'hundesteuer', 'meldebescheinigung', 'sondernutzung', 'wohngeld']) {
+    const def = await definition(request, id);
+    for (const screen of [...(def.ui?.steps ?? [{ id: 'main' }]).map((s: any) => s.id), 'uebersicht']) {
+      const release = await openHeld(page, `/forms/${id}?lang=de&schritt=${screen}`);
+      await release();
+      lists += await page.locator('select').count();
+      await page.waitForTimeout(400);
+      const drafts = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('antrag:draft:')));
+      expect(drafts, `/forms/${id}?schritt=${screen}`).toEqual([]);
+    }
+  }
+  expect(lists, 'pages with drop-down lists among them').toBeGreaterThan(0);
+});
+
 test('every page of every demo and imported FIM form hydrates in every language without changing what the server showed', async ({ page, request }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   for (const id of ['bewohnerparkausweis', 'hundesteuer', 'meldebescheinigung', 'sondernutzung', 'wohngeld', ...fim]) {
     const def = await definition(request, id);
     const screens = [...(def.ui?.steps ?? [{ id: 'main' }]).map((s: any) => s.id), 'uebersicht'];
