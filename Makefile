@@ -29,10 +29,12 @@ run: build
 test: test-today bootstrap fetch lint web test-native test-wasm test-e2e
 	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
-## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline) and
-## the core's criterion benchmarks; results in target/bench/results.{md,json}
+## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline), the
+## size report of the citizen's download, and the core's criterion benchmarks; results in
+## target/bench/results.{md,json} and target/bench/sizes.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
+	node bench/sizes.mjs
 	cargo bench -p antrag-core --bench core --locked -- --noplot
 	cargo bench -p antrag-fim --bench import --locked -- --noplot
 

@@ -154,7 +154,7 @@ pub async fn catalog(config: ClientConfig) -> Result<Vec<Summary>, ApiError> {
         forms: Vec<Summary>,
     }
     let response = send(Request::get(&format!("{}/forms", config.api)).build()).await?;
-    response.json::<Catalog>().await.map(|c| c.forms).map_err(|e| ApiError::Malformed(e.to_string()))
+    crate::json::response::<Catalog>(response).await.map(|c| c.forms).map_err(ApiError::Malformed)
 }
 
 /// The response boot.js requested for form `id` before the app started (`definition` or
@@ -214,7 +214,7 @@ pub async fn transport(config: &ClientConfig, id: &str) -> Result<crate::fit::Tr
         None => send(Request::get(&url).build()).await,
     };
     match answer {
-        Ok(response) => response.json().await.map_err(|e| ApiError::Malformed(e.to_string())),
+        Ok(response) => crate::json::response(response).await.map_err(ApiError::Malformed),
         Err(ApiError::Status { status: 404, .. }) => Ok(crate::fit::Transport::Contract),
         Err(e) => Err(e),
     }
@@ -237,7 +237,7 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
         .header("Idempotency-Key", key)
         .header("Content-Type", "application/json")
         .abort_signal(controller.as_ref().map(|c| c.signal()).as_ref())
-        .json(request)
+        .body(crate::json::to_text(request))
         .map_err(|_| SubmitError::Server { status: 0, retry_after: None })?;
     let sent = built.send().await;
     if let (Some(w), Some(t)) = (crate::dom::window(), timer) {
@@ -249,7 +249,7 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
     if status == 201 || status == 200 {
         // A success whose body never arrives (a dropped connection) is an unknown outcome:
         // retry with the same key.
-        return response.json::<Receipt>().await.map_err(|_| SubmitError::Network);
+        return crate::json::response::<Receipt>(response).await.map_err(|_| SubmitError::Network);
     }
     let problem: Value = response.json().await.unwrap_or(Value::Null);
     Err(match status {
@@ -338,7 +338,7 @@ pub async fn upload(
     match xhr.status().unwrap_or(0) {
         201 | 200 => {
             let text = xhr.response_text().ok().flatten().unwrap_or_default();
-            serde_json::from_str(&text).map_err(|_| UploadError::Status(201))
+            crate::json::from_text(&text).map_err(|_| UploadError::Status(201))
         }
         0 => Err(UploadError::Network),
         413 => Err(UploadError::Size),

@@ -90,7 +90,7 @@ impl DraftStore {
     }
 
     fn read(key: &str) -> Option<Draft> {
-        serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
+        crate::json::from_text(&storage()?.get_item(key).ok()??).ok()
     }
 
     /// The draft of this version, or else the newest of an earlier version; expired drafts
@@ -157,7 +157,7 @@ impl DraftStore {
             writer: tab.to_owned(),
             pending,
         };
-        let text = serde_json::to_string(&draft).ok()?;
+        let text = crate::json::to_text(&draft);
         storage()?.set_item(&self.key(), &text).ok()?;
         Some(draft)
     }
@@ -181,7 +181,7 @@ impl DraftStore {
         }
         match value {
             None => Some(None),
-            Some(text) => match serde_json::from_str::<Draft>(&text) {
+            Some(text) => match crate::json::from_text::<Draft>(&text) {
                 Ok(d) if d.writer != tab => Some(Some(d)),
                 _ => None,
             },

@@ -115,7 +115,7 @@ mod browser {
     ) -> Result<EmbedHandle, JsValue> {
         console_error_panic_hook::set_once();
         let options: Options =
-            serde_json::from_str(options).map_err(|e| JsValue::from_str(&format!("antrag: bad options: {e}")))?;
+            crate::json::from_text(options).map_err(|e| JsValue::from_str(&format!("antrag: bad options: {e}")))?;
         if options.form.is_empty() {
             return Err(JsValue::from_str("antrag: the element needs a form attribute"));
         }

@@ -21,7 +21,7 @@ pub const LOCALES: &[(&str, &str)] = &[
 /// The language every lookup finally falls back to.
 pub const FALLBACK: &str = "de";
 
-type Strings = HashMap<String, Value>;
+type Strings = serde_json::Map<String, Value>;
 
 thread_local! {
     static PARSED: RefCell<HashMap<&'static str, Rc<Strings>>> = RefCell::new(HashMap::new());
@@ -31,7 +31,13 @@ fn strings(tag: &str) -> Option<Rc<Strings>> {
     let (tag, source) = LOCALES.iter().find(|(t, _)| *t == tag)?;
     PARSED.with(|parsed| {
         let mut parsed = parsed.borrow_mut();
-        let entry = parsed.entry(tag).or_insert_with(|| Rc::new(serde_json::from_str(source).unwrap_or_default()));
+        let entry = parsed.entry(tag).or_insert_with(|| {
+            // Through `Value`, whose parser the app has anyway (crate::json).
+            Rc::new(match serde_json::from_str(source) {
+                Ok(Value::Object(strings)) => strings,
+                _ => Strings::new(),
+            })
+        });
         Some(entry.clone())
     })
 }

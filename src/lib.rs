@@ -27,6 +27,7 @@ pub mod fit_send;
 pub mod form_post;
 pub mod format;
 pub mod i18n;
+pub mod json;
 pub mod page_data;
 pub mod pages;
 pub mod progressive;

@@ -132,12 +132,12 @@ impl PageData {
     /// The data as the JSON text of the data block: `<` written as `\u003c`, so the block
     /// cannot end early or open a tag, whatever a definition or an answer contains.
     pub fn to_block(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| "null".into()).replace('<', "\\u003c")
+        crate::json::to_text(self).replace('<', "\\u003c")
     }
 
     /// Read the data block's text.
     pub fn from_block(text: &str) -> Result<PageData, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+        crate::json::from_text(text).map_err(|e| e.to_string())
     }
 }
 
