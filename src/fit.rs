@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// How the app sends a form (`GET /api/v1/forms/{id}/transport`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Transport {
     /// The open submission contract (the default; also when a backend does not know the
@@ -16,6 +16,23 @@ pub enum Transport {
     Contract,
     /// FIT-Connect through the server's relay, encrypted in the browser.
     FitConnect(FitTransport),
+}
+
+/// Read by hand through a [`Value`] rather than by the derived `#[serde(tag = "kind")]`, which
+/// buffers in serde's private `Content` and so puts a second copy of the readers into the wasm.
+impl<'de> Deserialize<'de> for Transport {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = Value::deserialize(deserializer)?;
+        match value.get("kind").and_then(Value::as_str) {
+            Some("contract") => Ok(Transport::Contract),
+            Some("fit-connect") => {
+                FitTransport::deserialize(value).map(Transport::FitConnect).map_err(D::Error::custom)
+            }
+            Some(other) => Err(D::Error::custom(format!("unknown transport kind \"{other}\" (contract, fit-connect)"))),
+            None => Err(D::Error::custom("a transport needs a \"kind\" (contract, fit-connect)")),
+        }
+    }
 }
 
 /// FIT-Connect settings of a form.
@@ -340,7 +357,22 @@ mod tests {
             "serviceType": { "name": "N", "identifier": "urn:de:fim:leika:leistung:99" }, "schemaUri": "s"
         }))
         .unwrap();
-        assert!(matches!(t, Transport::FitConnect(f) if f.destination_id == "d"));
+        assert!(matches!(&t, Transport::FitConnect(f) if f.destination_id == "d"));
+        // What the server writes, the app reads; text as well as a Value.
+        for transport in [Transport::Contract, t] {
+            let text = serde_json::to_string(&transport).unwrap();
+            assert_eq!(serde_json::from_str::<Transport>(&text).unwrap(), transport, "{text}");
+            assert_eq!(
+                serde_json::from_value::<Transport>(serde_json::to_value(&transport).unwrap()).unwrap(),
+                transport
+            );
+        }
+        let unknown = serde_json::from_value::<Transport>(json!({ "kind": "mail" })).unwrap_err().to_string();
+        assert!(unknown.contains("unknown transport kind \"mail\""), "{unknown}");
+        let missing = serde_json::from_value::<Transport>(json!({ "destinationId": "d" })).unwrap_err().to_string();
+        assert!(missing.contains("needs a \"kind\""), "{missing}");
+        let incomplete = serde_json::from_value::<Transport>(json!({ "kind": "fit-connect" })).unwrap_err().to_string();
+        assert!(incomplete.contains("missing field"), "{incomplete}");
     }
 
     #[test]

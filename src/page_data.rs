@@ -27,9 +27,10 @@ pub struct PageData {
     pub embedded: Option<String>,
 }
 
-/// Which page.
+/// Which page. Externally tagged (`{"form": {…}}`, `"not-found"`): serde reads that without
+/// buffering (an internal tag would put a second copy of every reader below it in the wasm).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "page", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum Page {
     /// The start page: the forms on offer.
     Catalog {
@@ -113,9 +114,9 @@ impl FormStart {
     }
 }
 
-/// The screen a page starts on.
+/// The screen a page starts on (externally tagged, as [`Page`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "screen", content = "at", rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 pub enum StartScreen {
     /// A step.
     Step(usize),

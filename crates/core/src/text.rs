@@ -10,7 +10,7 @@ pub const LEICHTE_SPRACHE: &str = "de-x-ls";
 
 /// A text shown to a citizen: either one string in the form's default language, or one
 /// string per language tag (`de`, `en`, `de-x-ls`, `tr`, `uk`, `ar`, …).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Text {
@@ -18,6 +18,35 @@ pub enum Text {
     Plain(String),
     /// Texts by language tag.
     Localized(BTreeMap<String, String>),
+}
+
+/// Read by hand rather than by `#[serde(untagged)]`, which buffers every text in serde's
+/// private `Content` first: a second copy of the string and map readers in the web app's
+/// wasm, for one of the most common values of a definition.
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text, or an object of texts by language tag")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text, E> {
+                Ok(Text::Plain(text.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Text, E> {
+                Ok(Text::Plain(text))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut texts = BTreeMap::new();
+                while let Some((tag, text)) = map.next_entry::<String, String>()? {
+                    texts.insert(tag, text);
+                }
+                Ok(Text::Localized(texts))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 impl Text {
@@ -84,6 +113,21 @@ mod tests {
 
     fn localized(pairs: &[(&str, &str)]) -> Text {
         Text::Localized(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn texts_read_from_a_string_or_an_object_of_strings() {
+        let plain: Text = serde_json::from_str(r#""Name""#).unwrap();
+        assert_eq!(plain, Text::Plain("Name".into()));
+        let both: Text = serde_json::from_value(serde_json::json!({"de": "Name", "en": "Name (en)"})).unwrap();
+        assert_eq!(both, localized(&[("de", "Name"), ("en", "Name (en)")]));
+        for text in [plain, both] {
+            assert_eq!(serde_json::from_str::<Text>(&serde_json::to_string(&text).unwrap()).unwrap(), text);
+        }
+        for bad in [serde_json::json!(3), serde_json::json!(["Name"]), serde_json::json!({"de": 3})] {
+            let e = serde_json::from_value::<Text>(bad.clone()).unwrap_err().to_string();
+            assert!(e.contains("invalid type"), "{bad}: {e}");
+        }
     }
 
     #[test]
