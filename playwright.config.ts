@@ -25,7 +25,7 @@ const fitConnect = `--fit-connect-test-destination --fit-connect-form sondernutz
 // imported schema), and the shared examples are resolved for the test date (driver.ts reads
 // them from target/e2e-examples); once per run — the worker processes inherit the flag.
 if (!process.env.ANTRAG_FIM_IMPORTED) {
-  execFileSync('scripts/import-fim-fixtures.sh', ['target/e2e-fim'], { stdio: 'inherit', env: { ...process.env, ANTRAG_SERVER_BIN: server } });
+  execFileSync('scripts/import-fim-fixtures.sh', ['target/e2e-fim', 'target/e2e-fim-corpus'], { stdio: 'inherit', env: { ...process.env, ANTRAG_SERVER_BIN: server } });
   const shared = ['forms/examples', 'tests/e2e/forms/examples'].filter(existsSync)
     .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => `${dir}/${f}`));
   execFileSync(server, ['resolve-examples', '--today', testToday, '--out', 'target/e2e-examples', ...shared], { stdio: 'inherit' });
@@ -56,7 +56,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults ${fitConnect} ${serverClock.join(' ')} --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --forms-dir target/e2e-fim-corpus --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults ${fitConnect} ${serverClock.join(' ')} --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -161,7 +161,7 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
             let types: Vec<String> = c.media_types.iter().map(|m| format::media_type(&lang, m)).collect();
             let size = c.max_size.map(|s| format::size(&lang, s));
             match (types.is_empty(), size) {
-                (false, Some(size)) => {
+                (false, Some(size)) if !says_limits(&ctx.hint().unwrap_or_default(), &types, &size) => {
                     Some(tf(&lang, "file.limits", &[("types", &format::or_list(&lang, &types)), ("size", &size)]))
                 }
                 _ => None,
@@ -272,5 +272,34 @@ pub fn FileUpload(ctx: FieldCtx) -> impl IntoView {
             <div class="antrag-visually-hidden" aria-live="polite">{move || announce.get()}</div>
             {legal}
         </div>
+    }
+}
+
+/// Whether a definition's own hint already names every allowed type and the largest size
+/// (as shown: "PDF", "20 MB"), so the limits are not said twice.
+fn says_limits(hint: &str, types: &[String], size: &str) -> bool {
+    let hint = hint.to_lowercase();
+    hint.contains(&size.to_lowercase()) && types.iter().all(|t| hint.contains(&t.to_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::says_limits;
+
+    #[test]
+    fn limits_are_said_once() {
+        let types = ["PDF".to_owned(), "JPG".to_owned(), "PNG".to_owned()];
+        // Sondernutzung, "Lageplan": the hint says it all.
+        assert!(says_limits(
+            "Wo genau soll die Fläche genutzt werden? PDF, JPG oder PNG, höchstens 20 MB.",
+            &types,
+            "20 MB"
+        ));
+        assert!(says_limits("pdf, jpg or png, at most 20 mb", &types, "20 MB"));
+        // A hint that says less (or nothing) gets the limits added.
+        assert!(!says_limits("Wo genau soll die Fläche genutzt werden?", &types, "20 MB"));
+        assert!(!says_limits("PDF oder JPG, höchstens 20 MB", &types, "20 MB"));
+        assert!(!says_limits("PDF, JPG oder PNG, höchstens 10 MB", &types, "20 MB"));
+        assert!(!says_limits("", &types, "20 MB"));
     }
 }

@@ -143,3 +143,17 @@ test('numbers, currency, files, checkboxes, consent, IBAN, locked, static and da
   // A locked value cannot be changed, so it has no change link.
   await expect(page.getByRole('link', { name: 'Ändern Zuständige Stelle' })).toHaveCount(0);
 });
+
+test('a file field says its limits once: added to a hint that lacks them, not to one that has them', async ({ page }) => {
+  // Sondernutzung's hint names the types and the size itself.
+  await page.goto('/forms/sondernutzung?lang=de');
+  const own = page.locator('#f-anzeige-lageplan-hint');
+  await expect(own).toHaveText('Wo genau soll die Fläche genutzt werden? PDF, JPG oder PNG, höchstens 20 MB.');
+  await expect(own.locator('.antrag-file__limits')).toHaveCount(0);
+  // Wohngeld's "Mietvertrag" hint does not: the limits follow it.
+  await page.goto('/forms/wohngeld?lang=de&schritt=miete');
+  const added = page.locator('#f-miete-mietvertrag-hint');
+  await expect(added).toContainText('Alle Seiten, als PDF oder Foto');
+  await expect(added.locator('.antrag-file__limits')).toHaveCount(1);
+  await expect(added.locator('.antrag-file__limits')).toContainText('höchstens');
+});
