@@ -107,3 +107,27 @@ fn print_a_page() {
     let out = render(&form_page("hundesteuer", FormStart::new(antrag_testing::today())));
     println!("{}\n{}", out.title, out.html);
 }
+
+#[test]
+fn a_legal_basis_link_is_only_ever_a_web_address() {
+    // The browser gets definitions the server linted, but the renderer does not rely on it.
+    let mut def = json!({"format": "antrag/1", "id": "t", "version": "1", "title": "T", "languages": ["de"], "items": [
+        {"field": "a", "datatype": "text", "label": "A", "legalBasis": {"text": "§ 1 Gefährlich", "url": "javascript:alert(document.cookie)"}},
+        {"field": "b", "datatype": "text", "label": "B", "legalBasis": {"text": "§ 45 StVO", "url": "https://www.gesetze-im-internet.de/stvo_2013/__45.html"}}
+    ]});
+    let page = |def: &Value| PageData {
+        lang: "de".into(),
+        page: Page::Form(Box::new(FormData {
+            definition: def.clone(),
+            transport: Some(Default::default()),
+            start: FormStart::new(antrag_testing::today()),
+        })),
+        embedded: None,
+    };
+    let html = render(&page(&def)).html;
+    assert!(!html.to_lowercase().contains("javascript:"), "{html}");
+    assert!(html.contains("§ 1 Gefährlich"), "the citation stays, as text: {html}");
+    assert!(html.contains(r#"href="https://www.gesetze-im-internet.de/stvo_2013/__45.html""#), "{html}");
+    def["items"][0]["legalBasis"]["url"] = json!("JAVASCRIPT:void(0)");
+    assert!(!render(&page(&def)).html.to_lowercase().contains("javascript:"));
+}

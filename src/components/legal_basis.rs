@@ -10,8 +10,9 @@ use crate::state::FormState;
 #[component]
 pub fn LegalBasis(state: FormState, basis: Basis) -> impl IntoView {
     let dl = state.form.with_value(|f| f.def().default_language.clone());
+    // Only a web address becomes a link (a definition's `javascript:` never does).
+    let url = basis.safe_url().map(str::to_owned);
     let text = move || basis.text.resolve(&state.lang.get(), &dl).to_owned();
-    let url = basis.url.clone();
     view! {
         <p class="antrag-legal-basis">
             {move || t(&state.lang.get(), "widget.legal_basis")}": "

@@ -562,6 +562,21 @@ pub struct LegalBasis {
     pub url: Option<String>,
 }
 
+impl LegalBasis {
+    /// The link, when it is one a citizen may be sent to: `https:` or `http:` only (a
+    /// `javascript:` or `data:` address from a definition is never a link).
+    pub fn safe_url(&self) -> Option<&str> {
+        self.url.as_deref().filter(|url| is_web_link(url))
+    }
+}
+
+/// Whether `url` is an `https:` or `http:` address, as written (no leading blanks or control
+/// characters, which a browser would strip and so could hide another scheme).
+pub fn is_web_link(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    (lower.starts_with("https://") && url.len() > 8) || (lower.starts_with("http://") && url.len() > 7)
+}
+
 /// Prefill of a field from the citizen's account.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

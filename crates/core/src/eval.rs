@@ -400,6 +400,7 @@ pub(crate) fn check_value(field: &Field, cf: &CompiledField, value: &Value, toda
             // Patterns on numbers see the canonical form (`1234.5`), the same in the answers as
             // in the payload.
             match &cf.pattern {
+                _ if cf.pattern_broken => Err(ErrorCode::PatternMismatch),
                 Some(re) if !re.is_match(&number.canonical()) => Err(ErrorCode::PatternMismatch),
                 _ => Ok(()),
             }
@@ -420,6 +421,7 @@ pub(crate) fn check_value(field: &Field, cf: &CompiledField, value: &Value, toda
                 check_format(format, text)?;
             }
             match &cf.pattern {
+                _ if cf.pattern_broken => Err(ErrorCode::PatternMismatch),
                 Some(re) if !re.is_match(text) => Err(ErrorCode::PatternMismatch),
                 _ => Ok(()),
             }

@@ -28,6 +28,8 @@ pub(crate) enum Compiled {
 #[derive(Debug, Default)]
 pub(crate) struct CompiledField {
     pub pattern: Option<regex_lite::Regex>,
+    /// The definition's pattern does not compile: nothing matches (never silently dropped).
+    pub pattern_broken: bool,
     pub min_date: Option<DateBound>,
     pub max_date: Option<DateBound>,
     pub options: Option<HashSet<String>>,
@@ -57,8 +59,8 @@ impl Form {
 
     /// Compile a definition without linting it, for definitions a server already checked (the
     /// browser gets only linted definitions): it leaves the linter and its messages out of the
-    /// WebAssembly. Nothing in it panics on a broken definition — an invalid pattern is simply
-    /// not applied — but only [`Form::new`] reports problems.
+    /// WebAssembly. Nothing in it panics on a broken definition — an invalid pattern matches no
+    /// answer, so it is never skipped silently — but only [`Form::new`] reports problems.
     pub fn trusted(def: FormDef) -> Form {
         let compiled = compile_nodes(&def.items);
         let mut statics = BTreeMap::new();
@@ -155,10 +157,19 @@ fn compile_nodes(nodes: &[Node]) -> Vec<Compiled> {
         .collect()
 }
 
+/// A definition's pattern, matched against the whole answer: it must be a regular expression on
+/// its own before it is anchored as `^(?:pattern)$` — else `\d{5})|(?:.*` would close the
+/// wrapper's group and match anything.
+pub fn anchored_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+    regex_lite::Regex::new(pattern)?;
+    regex_lite::Regex::new(&format!("^(?:{pattern})$"))
+}
+
 fn compile_field(f: &Field) -> CompiledField {
     let c = &f.constraints;
     CompiledField {
-        pattern: c.pattern.as_ref().and_then(|p| regex_lite::Regex::new(&format!("^(?:{p})$")).ok()),
+        pattern: c.pattern.as_deref().and_then(|p| anchored_pattern(p).ok()),
+        pattern_broken: c.pattern.as_deref().is_some_and(|p| anchored_pattern(p).is_err()),
         min_date: c.min_date.as_deref().and_then(DateBound::parse),
         max_date: c.max_date.as_deref().and_then(DateBound::parse),
         options: (f.kind == Kind::Select)

@@ -352,6 +352,20 @@ impl Linter<'_> {
         }
     }
 
+    /// A legal basis: its text, and a link only to a web address.
+    fn legal_basis(&mut self, basis: Option<&crate::definition::LegalBasis>, pointer: &str) {
+        let Some(basis) = basis else { return };
+        self.text(&basis.text, &format!("{pointer}/text"));
+        if let Some(url) = basis.url.as_deref().filter(|url| !crate::definition::is_web_link(url)) {
+            let shown: String = url.chars().take(40).collect();
+            self.out.push(problem(
+                format!("{pointer}/url"),
+                "unsafe_link",
+                format!("the link must be an https: (or http:) address, not \"{shown}\""),
+            ));
+        }
+    }
+
     fn text(&mut self, text: &Text, pointer: &str) {
         let Text::Localized(map) = text else { return };
         if map.is_empty() {
@@ -439,6 +453,7 @@ impl Linter<'_> {
                         ));
                     }
                     self.opt_text(group.hint.as_ref(), &format!("{here}/hint"));
+                    self.legal_basis(group.legal_basis.as_ref(), &format!("{here}/legalBasis"));
                     self.opt_text(group.output_label.as_ref(), &format!("{here}/outputLabel"));
                     self.opt_text(group.entry_label.as_ref(), &format!("{here}/entryLabel"));
                     let mut inner = lists.to_vec();
@@ -524,9 +539,7 @@ impl Linter<'_> {
         ] {
             self.opt_text(text.as_ref(), &p(name));
         }
-        if let Some(lb) = &f.legal_basis {
-            self.text(&lb.text, &p("legalBasis/text"));
-        }
+        self.legal_basis(f.legal_basis.as_ref(), &p("legalBasis"));
         for (code, text) in &f.messages {
             let here = format!("{here}/messages/{}", escape_pointer(code));
             if !crate::error::CODES.contains(&code.as_str()) {
@@ -652,7 +665,7 @@ impl Linter<'_> {
         }
         if let Some(pattern) = &c.pattern {
             not_for("pattern", text || numeric, &mut self.out);
-            if let Err(e) = regex_lite::Regex::new(&format!("^(?:{pattern})$")) {
+            if let Err(e) = crate::form::anchored_pattern(pattern) {
                 let detail = e.to_string();
                 let first = detail.lines().last().unwrap_or(&detail).trim().to_owned();
                 self.out.push(problem(

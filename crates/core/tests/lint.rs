@@ -133,3 +133,49 @@ fn the_reply_address_must_be_an_email_field() {
         assert_eq!(with(wrong), vec![("/service/replyEmail".to_owned(), "invalid_reply_email".to_owned())], "{wrong}");
     }
 }
+
+#[test]
+fn a_legal_basis_links_only_to_a_web_address() {
+    let basis = |url: &str| json!({"text": "§ 45 StVO", "url": url});
+    let def = base(json!([
+        {"field": "a", "datatype": "text", "label": "A", "legalBasis": basis("javascript:alert(document.cookie)")},
+        {"field": "b", "datatype": "text", "label": "B", "legalBasis": basis(" https://example.org")},
+        {"group": "g", "label": "G", "legalBasis": basis("data:text/html,<script>1</script>"),
+         "items": [{"field": "c", "datatype": "text", "label": "C", "legalBasis": basis("JavaScript:void(0)")}]},
+        {"field": "d", "datatype": "text", "label": "D", "legalBasis": basis("https://www.gesetze-im-internet.de/stvo_2013/__45.html")},
+        {"field": "e", "datatype": "text", "label": "E", "legalBasis": basis("HTTP://example.org/x")}
+    ]));
+    assert_eq!(
+        codes(def),
+        vec![
+            ("/items/0/legalBasis/url".into(), "unsafe_link".into()),
+            ("/items/1/legalBasis/url".into(), "unsafe_link".into()),
+            ("/items/2/legalBasis/url".into(), "unsafe_link".into()),
+            ("/items/2/items/0/legalBasis/url".into(), "unsafe_link".into()),
+        ]
+    );
+    let lb = |url: &str| antrag_core::definition::LegalBasis {
+        text: antrag_core::Text::Plain("§".into()),
+        url: Some(url.into()),
+    };
+    assert_eq!(lb("javascript:alert(1)").safe_url(), None);
+    assert_eq!(lb("https://").safe_url(), None);
+    assert_eq!(lb("https://example.org").safe_url(), Some("https://example.org"));
+}
+
+#[test]
+fn a_pattern_must_be_a_regular_expression_on_its_own_and_is_never_dropped() {
+    // Wrapped as ^(?:p)$ this compiles and matches anything; on its own it does not compile.
+    let escaping = r"\d{5})|(?:.*";
+    let def = base(json!([{"field": "plz", "datatype": "text", "label": "PLZ", "constraints": {"pattern": escaping}}]));
+    assert_eq!(codes(def.clone()), vec![("/items/0/constraints/pattern".into(), "invalid_regex".into())]);
+    // A form compiled without lint (the browser's) refuses every answer rather than none.
+    let form = antrag_core::Form::trusted(serde_json::from_value(def).unwrap());
+    let today = antrag_core::Context::on(antrag_core::Date::new(2026, 11, 28).unwrap());
+    for answer in ["06108", "beliebig"] {
+        let answers: antrag_core::Answers = serde_json::from_value(json!({"plz": answer})).unwrap();
+        let report = antrag_core::validate(&form, &answers, &today);
+        assert_eq!(report.issues.len(), 1, "{answer}: {report:?}");
+        assert_eq!(report.issues[0].error, antrag_core::ErrorCode::PatternMismatch, "{answer}");
+    }
+}

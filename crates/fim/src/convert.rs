@@ -1188,12 +1188,16 @@ fn legal_basis(use_bezug: &[Bezug], element_bezug: &[Bezug]) -> Option<LegalBasi
         return None;
     }
     let text = chosen.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("; ");
-    let url = chosen.iter().find_map(|b| b.link.clone()).or_else(|| {
-        // 2.0 has no link attribute; a URL in the text is the link.
-        chosen.iter().find_map(|b| {
-            b.text.split_whitespace().find(|w| w.starts_with("https://") || w.starts_with("http://")).map(str::to_owned)
-        })
-    });
+    let url =
+        chosen.iter().filter_map(|b| b.link.clone()).find(|l| antrag_core::definition::is_web_link(l)).or_else(|| {
+            // 2.0 has no link attribute; a URL in the text is the link.
+            chosen.iter().find_map(|b| {
+                b.text
+                    .split_whitespace()
+                    .find(|w| w.starts_with("https://") || w.starts_with("http://"))
+                    .map(str::to_owned)
+            })
+        });
     Some(LegalBasis { text: Text::Plain(text), url })
 }
 
@@ -1298,6 +1302,19 @@ fn data_path_of(value: &Value, pointer: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bezug_link_is_kept_only_when_it_is_a_web_address() {
+        let bezug = |link: &str| Bezug { text: "§ 34c GewO".into(), link: Some(link.into()) };
+        let basis = legal_basis(&[bezug("javascript:alert(1)")], &[]).expect("the citation stays");
+        assert_eq!(basis.text, Text::Plain("§ 34c GewO".into()));
+        assert_eq!(basis.url, None);
+        let both = legal_basis(
+            &[bezug("javascript:alert(1)"), bezug("https://www.gesetze-im-internet.de/gewo/__34c.html")],
+            &[],
+        );
+        assert_eq!(both.unwrap().url.as_deref(), Some("https://www.gesetze-im-internet.de/gewo/__34c.html"));
+    }
 
     #[test]
     fn keys_and_paths() {
