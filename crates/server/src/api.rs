@@ -390,6 +390,17 @@ pub async fn submit(
             "use a UUID (letters, digits and hyphens, at most 128)",
         ));
     }
+    // A key already used answers first, before any check that may have changed since it was
+    // stored (the form's version, the day): a retry gets its receipt, never a refusal that
+    // would make the client send the application again under a new key.
+    let request_sha256 = hex(&Sha256::digest(&body));
+    if let Some((hash, receipt)) = state.store.by_key(key.to_owned()).await.map_err(internal)? {
+        if hash != request_sha256 {
+            return Err(key_reused());
+        }
+        tracing::info!(reference = %receipt.reference, "idempotent replay");
+        return Ok(receipt_response(StatusCode::CREATED, &receipt, true));
+    }
     let request: SubmissionRequest = serde_json::from_slice(&body).map_err(|e| {
         // serde's message names the field and position, never the values typed.
         Problem::bad_request(format!(
@@ -436,7 +447,7 @@ pub async fn submit(
         language: request.language,
         routing,
         idempotency_key: key.to_owned(),
-        request_sha256: hex(&Sha256::digest(&body)),
+        request_sha256,
     };
     match accept(&state, &entry, application).await? {
         (receipt, false) => {
@@ -512,12 +523,7 @@ pub(crate) async fn accept(
             tracing::info!(reference = %receipt.reference, "idempotent replay");
             Ok((receipt, true))
         }
-        SubmitOutcome::KeyReused => Err(Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency-key-reused",
-            "Idempotency-Key reused",
-            "this Idempotency-Key was already used for a different submission; generate a new key per submission",
-        )),
+        SubmitOutcome::KeyReused => Err(key_reused()),
         SubmitOutcome::AttachmentUnavailable(id) => Err(Problem::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "attachment-unavailable",
@@ -526,6 +532,16 @@ pub(crate) async fn accept(
         )
         .with("attachment", json!(id))),
     }
+}
+
+/// The problem of a key stored before for another request.
+fn key_reused() -> Problem {
+    Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "Idempotency-Key reused",
+        "this Idempotency-Key was already used for a different submission; generate a new key per submission",
+    )
 }
 
 /// The receipt as the contract writes it.

@@ -302,3 +302,44 @@ fn the_schema_check_can_fail() {
     assert!(!schemas.check("Receipt", &json!({"reference": "nope", "status": "received"})).is_empty());
     assert!(!schemas.check("ValidationProblem", &json!({"type": "x", "title": "t", "status": 422, "detail": "d", "issues": [{"path": "a", "code": "bogus"}]})).is_empty());
 }
+
+#[tokio::test]
+async fn a_stored_application_is_replayed_even_after_its_form_changed_version() {
+    // The citizen's retry (same key, same body) must get its receipt, never 409 "version
+    // changed" — else the client sends it again under a new key: a duplicate.
+    let data = tempfile::tempdir().unwrap();
+    let forms = tempfile::tempdir().unwrap();
+    let definition = std::fs::read_to_string(support::root().join("forms/bewohnerparkausweis.json")).unwrap();
+    std::fs::write(forms.path().join("bewohnerparkausweis.json"), &definition).unwrap();
+    let flags = |command: &mut std::process::Command| {
+        command.args(["--inbox-token", TOKEN]);
+    };
+    let (key, body) = (new_key(), valid_body());
+    let first = {
+        let server = support::start_in(data.path(), forms.path(), flags).await;
+        let response = submit(&server.base, &key, &body).await;
+        assert_eq!(response.status(), 201);
+        response.json::<Value>().await.unwrap()
+    };
+    // The municipality publishes a new version of the form.
+    let mut changed: Value = serde_json::from_str(&definition).unwrap();
+    changed["version"] = json!("2.0.0");
+    std::fs::write(forms.path().join("bewohnerparkausweis.json"), changed.to_string()).unwrap();
+    let server = support::start_in(data.path(), forms.path(), flags).await;
+
+    let retry = submit(&server.base, &key, &body).await;
+    assert_eq!(retry.status(), 201, "a retry of a stored application");
+    assert_eq!(retry.headers().get("idempotent-replayed").and_then(|v| v.to_str().ok()), Some("true"));
+    let replayed: Value = retry.json().await.unwrap();
+    assert_eq!(replayed["reference"], first["reference"]);
+    assert_eq!(rows(&server.base).await, 1);
+
+    // The same key for another application is still refused as reused, not as a version change.
+    let mut other = valid_body();
+    other["clientDate"] = json!(antrag_testing::today().to_string());
+    other["language"] = json!("en");
+    assert_eq!(submit(&server.base, &key, &other).await.status(), 422);
+    // And a new application of the old version gets the version change.
+    assert_eq!(submit(&server.base, &new_key(), &body).await.status(), 409);
+    assert_eq!(rows(&server.base).await, 1);
+}

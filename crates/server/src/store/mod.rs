@@ -300,6 +300,12 @@ impl Store {
         .await
     }
 
+    /// What is stored under an idempotency key: the hash of the request that stored it, and
+    /// its receipt.
+    pub async fn by_key(&self, key: String) -> Result<Option<(String, Receipt)>, StoreError> {
+        self.with(move |conn| Ok(find_by_key(conn, &key)?)).await
+    }
+
     /// The receipt behind a status token.
     pub async fn receipt_by_token(&self, token: String) -> Result<Option<Receipt>, StoreError> {
         self.with(move |conn| {

@@ -1,7 +1,7 @@
 //! The reference server as a process for integration tests: a free port, a fresh data
 //! directory, the demo forms and code lists; killed on drop.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ pub struct Server {
     child: Child,
     /// Its API base, e.g. `http://127.0.0.1:41234/api/v1`.
     pub base: String,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for Server {
@@ -29,13 +29,21 @@ pub fn root() -> PathBuf {
 /// `configure` adds the test's own flags. Waits until `/health` answers (at most 20 s).
 pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
     let dir = tempfile::tempdir().unwrap();
+    let mut server = start_in(dir.path(), &root().join("forms"), configure).await;
+    server._dir = Some(dir);
+    server
+}
+
+/// Start a server on `data_dir` (kept when it stops: a later server may take it over) with
+/// the forms in `forms_dir`, otherwise as [`start`].
+pub async fn start_in(data_dir: &Path, forms_dir: &Path, configure: impl FnOnce(&mut Command)) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut command = Command::new(env!("CARGO_BIN_EXE_antrag-server"));
     command
         .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
-        .arg(dir.path())
+        .arg(data_dir)
         .arg("--forms-dir")
-        .arg(root().join("forms"))
+        .arg(forms_dir)
         .arg("--codelists-dir")
         .arg(root().join("codelists"))
         .args(["--test-only-today", &antrag_testing::today().to_string()])
@@ -47,7 +55,7 @@ pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
     let client = reqwest::Client::new();
     for _ in 0..400 {
         if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
-            return Server { child, base, _dir: dir };
+            return Server { child, base, _dir: None };
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
