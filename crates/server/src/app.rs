@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { Problem::not_found("no such API endpoint") })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(middleware::from_fn(problem::problem_json))
-        .layer(cors(&state.config.cors_origins));
+        .layer(cors(&state.config.cors_origins, state.config.platform_auth.as_ref().map(|(name, _)| name.as_str())));
 
     // The built app's files; any other address is a page the server renders ("not found").
     let dist = &state.config.dist_dir;
@@ -83,12 +83,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn cors(origins: &[String]) -> CorsLayer {
+/// The API for the configured origins: the contract's headers, `Authorization` (the OSI
+/// profile's bearer token) and the platform's own auth header (`--platform-auth`, the SAC
+/// profile's `X-SAC-Session`), so a browser's preflight lets them through.
+fn cors(origins: &[String], platform_header: Option<&str>) -> CorsLayer {
     let allowed: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let mut headers = vec![
+        header::CONTENT_TYPE,
+        header::IF_NONE_MATCH,
+        header::AUTHORIZATION,
+        header::HeaderName::from_static("idempotency-key"),
+    ];
+    headers.extend(platform_header.and_then(|name| header::HeaderName::try_from(name).ok()));
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(allowed))
         .allow_methods([Method::GET, Method::POST, Method::PUT])
-        .allow_headers([header::CONTENT_TYPE, header::IF_NONE_MATCH, "idempotency-key".parse().expect("header name")])
+        .allow_headers(headers)
         .expose_headers([header::ETAG, header::RETRY_AFTER, "idempotent-replayed".parse().expect("header name")])
 }
 
@@ -115,11 +125,17 @@ async fn static_headers(request: Request, next: Next) -> Response {
     }
     // The same address comes brotli, gzip or plain (precompressed files, compressed pages).
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if !is_html {
+    if !is_html && !is_private(&path) {
         // Public files: any site may load them (Subresource Integrity needs CORS).
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     }
     response
+}
+
+/// Paths behind a login or a token (the clerk's inbox and its attachments, the FIT-Connect
+/// test destination): never readable by other sites.
+fn is_private(path: &str) -> bool {
+    ["/inbox", "/fit-connect-test"].iter().any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")))
 }
 
 /// Trunk names build outputs `name-<hash>.ext`, the hash in 12–16 hex digits (no zero padding).

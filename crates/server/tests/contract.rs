@@ -343,3 +343,58 @@ async fn a_stored_application_is_replayed_even_after_its_form_changed_version() 
     assert_eq!(submit(&server.base, &new_key(), &body).await.status(), 409);
     assert_eq!(rows(&server.base).await, 1);
 }
+
+#[tokio::test]
+async fn cors_lets_the_platform_headers_through_and_keeps_private_paths_to_the_origin() {
+    let site = "https://www.musterstadt.de";
+    let files = support::root().join("public").canonicalize().unwrap();
+    let files = files.to_str().unwrap();
+    let flags =
+        ["--platform-auth", "X-SAC-Session=demo-session", "--cors-origin", site, "--fit-connect-test-destination"];
+    let server = start(&[&flags[..], &["--dist-dir", files]].concat()).await;
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str, headers: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, format!("{}/submissions", server.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", headers)
+            .send()
+    };
+    let header =
+        |r: &reqwest::Response, name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_lowercase);
+    // SAC: the session header; OSI: the bearer token.
+    for headers in ["content-type,idempotency-key,x-sac-session", "authorization,content-type,idempotency-key"] {
+        let answer = preflight(site, headers).await.unwrap();
+        assert!(answer.status().is_success(), "{headers}: {}", answer.status());
+        assert_eq!(header(&answer, "access-control-allow-origin").as_deref(), Some(site));
+        let allowed = header(&answer, "access-control-allow-headers").unwrap_or_default();
+        for h in headers.split(',') {
+            assert!(allowed.contains(h), "{h} not in {allowed}");
+        }
+    }
+    // Another site gets no permission.
+    let foreign = preflight("https://evil.example", "content-type,idempotency-key,x-sac-session").await.unwrap();
+    assert_eq!(header(&foreign, "access-control-allow-origin"), None);
+    // The real request from the municipality's page.
+    let sent = client
+        .post(format!("{}/submissions", server.base))
+        .header("Origin", site)
+        .header("X-SAC-Session", "demo-session")
+        .header("Idempotency-Key", new_key())
+        .json(&valid_body())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+    assert_eq!(header(&sent, "access-control-allow-origin").as_deref(), Some(site));
+    // Paths behind a login or token are not opened to every site; public files are.
+    let root = server.base.trim_end_matches("/api/v1").to_owned();
+    for private in ["/inbox/inbox.css", "/fit-connect-test/v1/destinations/unknown"] {
+        let answer =
+            client.get(format!("{root}{private}")).header("Origin", "https://evil.example").send().await.unwrap();
+        assert_eq!(header(&answer, "access-control-allow-origin"), None, "{private}");
+    }
+    let public = client.get(format!("{root}/boot.js")).send().await.unwrap();
+    assert_eq!(header(&public, "access-control-allow-origin").as_deref(), Some("*"), "{public:?}");
+}
