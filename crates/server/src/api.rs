@@ -29,15 +29,9 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, Problem> 
     Ok(response)
 }
 
-/// The client's address: the peer, or with `trust_proxy` the first `X-Forwarded-For` entry.
-fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if state.config.trust_proxy {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(ip) = forwarded.and_then(|v| v.split(',').next()).and_then(|v| v.trim().parse().ok()) {
-            return ip;
-        }
-    }
-    peer.ip()
+/// The client's address: the peer, or behind trusted proxies the address the outermost saw.
+pub(crate) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    crate::ratelimit::client_address(peer, headers, state.config.trusted_proxies)
 }
 
 /// Rate limit and platform credential for the writing endpoints.

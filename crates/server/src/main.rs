@@ -197,9 +197,11 @@ struct ServeArgs {
     /// Uploads and submissions allowed per client address and minute (0: no limit).
     #[arg(long, env = "ANTRAG_RATE_LIMIT", default_value_t = 600)]
     rate_limit: u32,
-    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
-    #[arg(long, env = "ANTRAG_TRUST_PROXY")]
-    trust_proxy: bool,
+    /// Number of reverse proxies in front of the server (--trust-proxy alone: 1). The client
+    /// address is the X-Forwarded-For entry the outermost of them added; entries further left
+    /// are the client's own and ignored. Leave it off when clients reach the server directly.
+    #[arg(long, env = "ANTRAG_TRUST_PROXY", value_name = "HOPS", num_args = 0..=1, default_missing_value = "1", default_value_t = 0)]
+    trust_proxy: u8,
     /// Require a platform credential on uploads and submissions, as NAME=VALUE
     /// (e.g. "Authorization=Bearer abc"); see docs/api/profiles.md.
     #[arg(long, env = "ANTRAG_PLATFORM_AUTH", hide_env_values = true)]
@@ -559,7 +561,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_upload_bytes: args.max_upload_bytes,
         max_body_bytes: args.max_body_bytes,
         rate_limit: args.rate_limit,
-        trust_proxy: args.trust_proxy,
+        trusted_proxies: args.trust_proxy,
         fit_connect,
         enable_faults: args.enable_faults,
         attachment_retention_days: args.attachment_retention_days,

@@ -32,8 +32,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Uploads and submissions per client and minute (0: unlimited).
     pub rate_limit: u32,
-    /// Take the client address from `X-Forwarded-For` (behind a trusted reverse proxy).
-    pub trust_proxy: bool,
+    /// Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted
+    /// (0: use the peer address; see [`crate::ratelimit::client_address`]).
+    pub trusted_proxies: u8,
     /// When set, uploads and submissions need this header with this value (the platform's
     /// session credential, see docs/api/profiles.md).
     pub platform_auth: Option<(String, String)>,
@@ -60,7 +61,7 @@ impl Default for Config {
             max_upload_bytes: 25 * 1024 * 1024,
             max_body_bytes: 1024 * 1024,
             rate_limit: 600,
-            trust_proxy: false,
+            trusted_proxies: 0,
             platform_auth: None,
             enable_faults: false,
             attachment_retention_days: 8,

@@ -398,3 +398,30 @@ async fn cors_lets_the_platform_headers_through_and_keeps_private_paths_to_the_o
     let public = client.get(format!("{root}/boot.js")).send().await.unwrap();
     assert_eq!(header(&public, "access-control-allow-origin").as_deref(), Some("*"), "{public:?}");
 }
+
+#[tokio::test]
+async fn behind_a_proxy_a_client_cannot_pick_its_own_rate_limit_bucket() {
+    // One proxy in front; it appends the address it saw. Whatever the client wrote before that
+    // entry is its own invention and must not make it a new client.
+    let server = start(&["--rate-limit", "2", "--trust-proxy"]).await;
+    let body = valid_body();
+    let from = |forwarded: String| {
+        reqwest::Client::new()
+            .post(format!("{}/submissions", server.base))
+            .header("Idempotency-Key", new_key())
+            .header("X-Forwarded-For", forwarded)
+            .json(&body)
+            .send()
+    };
+    for n in 0..2 {
+        assert_eq!(from(format!("198.51.100.{n}, 203.0.113.7")).await.unwrap().status(), 201);
+    }
+    let limited = from("198.51.100.99, 203.0.113.7".into()).await.unwrap();
+    assert_eq!(limited.status(), 429, "a forged first entry must not reset the limit");
+    assert_eq!(from("203.0.113.8".into()).await.unwrap().status(), 201, "another client still gets in");
+    // IPv6: a client holds a /64; a new address in it is the same client.
+    for host in ["1", "2"] {
+        assert_eq!(from(format!("2001:db8:5:6::{host}")).await.unwrap().status(), 201);
+    }
+    assert_eq!(from("2001:db8:5:6:a:b:c:d".into()).await.unwrap().status(), 429);
+}
