@@ -81,6 +81,13 @@ impl Problem {
         p
     }
 
+    /// 503 with Retry-After: the server is at a capacity limit; the request may be repeated.
+    pub fn busy(retry_after: u64, detail: impl Into<String>) -> Self {
+        let mut p = Problem::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "The server is busy", detail);
+        p.retry_after = Some(retry_after);
+        p
+    }
+
     /// The problem's JSON body.
     pub fn body(&self) -> Value {
         let mut body = json!({

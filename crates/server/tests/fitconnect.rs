@@ -28,6 +28,10 @@ fn official_schema() -> Option<PathBuf> {
 }
 
 async fn start() -> Server {
+    start_with(&[]).await
+}
+
+async fn start_with(extra: &[&str]) -> Server {
     support::start(|command| {
         command.arg("--forms-dir").arg(root().join("tests/e2e/forms")).args([
             "--inbox-token",
@@ -39,6 +43,7 @@ async fn start() -> Server {
         if let Some(schema) = official_schema() {
             command.arg("--fit-connect-metadata-schema").arg(schema);
         }
+        command.args(extra);
     })
     .await
 }
@@ -84,10 +89,16 @@ impl Sender {
     }
 
     fn encrypt(&self, plain: &[u8], cty: &str) -> String {
+        self.encrypt_with(plain, cty, |_| {})
+    }
+
+    /// Encrypt with a header `change` may add to.
+    fn encrypt_with(&self, plain: &[u8], cty: &str, change: impl Fn(&mut JweHeader)) -> String {
         let mut header = JweHeader::new();
         header.set_content_encryption("A256GCM");
         header.set_key_id(&self.kid);
         header.set_content_type(cty);
+        change(&mut header);
         let encrypter = RSA_OAEP_256.encrypter_from_jwk(&self.jwk).unwrap();
         josekit::jwe::serialize_compact(plain, &header, &encrypter).unwrap()
     }
@@ -312,4 +323,69 @@ async fn the_relay_is_no_open_proxy_and_plain_submissions_are_refused() {
     let origin = server.base.trim_end_matches("/api/v1");
     let r = http.get(format!("{origin}/fit-connect-test/v1/destinations/{other}")).send().await.unwrap();
     assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn compressed_or_critical_jwe_is_refused_before_it_is_decrypted() {
+    // A compressed JWE inflates inside the decrypter without bound (a decompression bomb):
+    // refused even when what it carries is a correct application.
+    let server = start().await;
+    let sender = Sender::new(&server).await;
+    let c = case();
+    let sid = sender.create(&c.ids).await;
+    for (id, bytes) in c.ids.iter().zip(&c.files) {
+        assert_eq!(sender.upload(&sid, id, sender.encrypt(bytes, "application/octet-stream")).await, 204);
+    }
+    let metadata = sender.encrypt(c.metadata.to_string().as_bytes(), "application/json");
+    let data = sender.encrypt_with(&c.data, "application/json", |h| h.set_compression("DEF"));
+    let (status, body) = sender.submit(&sid, metadata, data).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("compressed JWE"), "{body}");
+
+    refused(
+        |what, jwe| {
+            if what != "metadata" {
+                return jwe;
+            }
+            // The same JWE with a critical extension in its protected header.
+            let mut parts: Vec<String> = jwe.split('.').map(str::to_owned).collect();
+            let mut header: Value = serde_json::from_slice(&b64(&parts[0])).unwrap();
+            header["crit"] = json!(["urn:example:unknown"]);
+            header["urn:example:unknown"] = json!(true);
+            parts[0] = b64_encode(header.to_string().as_bytes());
+            parts.join(".")
+        },
+        |_| {},
+        "critical extensions",
+    )
+    .await;
+}
+
+fn b64(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text).unwrap()
+}
+
+fn b64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+#[tokio::test]
+async fn the_test_destination_holds_a_bounded_amount_of_uploads() {
+    // Uploads of at most 3,000 bytes: a JWE of at most 8,096; the destination holds 16 of them.
+    let server = start_with(&["--max-upload-bytes", "3000"]).await;
+    let sender = Sender::new(&server).await;
+    let file = vec![7u8; 2900];
+    let ids: Vec<String> = (0..10).map(|_| uuid()).collect();
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        let sid = sender.create(&ids).await;
+        for id in &ids {
+            statuses.push(sender.upload(&sid, id, sender.encrypt(&file, "application/octet-stream")).await);
+        }
+    }
+    let accepted = statuses.iter().filter(|s| **s == 204).count();
+    assert!((16..40).contains(&accepted), "{statuses:?}");
+    assert!(statuses[accepted..].iter().all(|s| *s == 503), "refused once full, with 503: {statuses:?}");
 }

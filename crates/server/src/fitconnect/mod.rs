@@ -21,10 +21,11 @@
 //! `GET /api/v1/forms/{id}/transport`.
 
 pub mod destination;
+pub mod expiring;
 pub mod metadata;
 pub mod relay;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -38,6 +39,10 @@ use crate::problem::Problem;
 
 /// The destination id that names the built-in test destination in `--fit-connect-form`.
 pub const TEST: &str = "test";
+
+/// Submissions in progress the relay remembers at once (ids only, about 100 bytes each); more
+/// are refused with 503 until some expire.
+pub const MAX_RELAYED: usize = 100_000;
 
 /// FIT-Connect settings.
 #[derive(Debug, Clone, Default)]
@@ -68,7 +73,7 @@ pub struct FitConnect {
     client_secret: String,
     http: reqwest::Client,
     token: tokio::sync::Mutex<Option<(String, Instant)>>,
-    created: Mutex<HashSet<String>>,
+    created: Mutex<expiring::Expiring<()>>,
     self_base: OnceLock<String>,
     /// The test destination, when served.
     pub destination: Option<destination::TestDestination>,
@@ -139,7 +144,7 @@ impl FitConnect {
             client_secret,
             http,
             token: tokio::sync::Mutex::new(None),
-            created: Mutex::new(HashSet::new()),
+            created: Mutex::new(expiring::Expiring::new(MAX_RELAYED, destination::SUBMISSION_LIFETIME)),
             self_base: OnceLock::new(),
             destination,
         })

@@ -9,6 +9,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::Value;
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use super::relay_problem;
 use crate::api::{admit, read_limited};
@@ -81,6 +82,9 @@ async fn create_submission(
     if !state.fit.allowed_destination(destination) {
         return Err(forbidden_destination());
     }
+    if !state.fit.created.lock().expect("lock").has_room(Instant::now()) {
+        return Err(Problem::busy(60, "too many FIT-Connect submissions are in progress; try again in a minute"));
+    }
     let response = state.fit.forward(Method::POST, "/submissions", Some("application/json"), body).await?;
     if response.status().is_success() {
         // Remember the id so that only submissions started here can be continued here.
@@ -89,7 +93,7 @@ async fn create_submission(
         if let Some(id) =
             serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v["submissionId"].as_str().map(str::to_owned))
         {
-            state.fit.created.lock().expect("lock").insert(id);
+            state.fit.created.lock().expect("lock").insert(id, (), Instant::now());
         }
         return Ok(Response::from_parts(parts, Body::from(bytes)));
     }
@@ -97,7 +101,7 @@ async fn create_submission(
 }
 
 fn known(state: &AppState, submission: &str) -> Result<(), Problem> {
-    if state.fit.created.lock().expect("lock").contains(submission) {
+    if state.fit.created.lock().expect("lock").get(submission, Instant::now()).is_some() {
         Ok(())
     } else {
         Err(unknown_submission())

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderMap, StatusCode};
 use josekit::jwe::alg::rsaes::RsaesJweDecrypter;
@@ -23,12 +23,23 @@ use josekit::jwe::RSA_OAEP_256;
 use josekit::jwk::Jwk;
 use serde_json::{json, Value};
 
+use super::expiring::Expiring;
 use crate::problem::Problem;
 use crate::shared::{random_token, uuid_v4};
 
 pub mod routes;
 
 const KEY_FILE: &str = "fit-connect-test-destination.json";
+
+/// Submissions the destination keeps at once; more are refused with 503 until some expire.
+pub const MAX_SUBMISSIONS: usize = 10_000;
+
+/// How long a submission (its state, and its uploads until it is sent) is kept.
+pub const SUBMISSION_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Encrypted attachments held in memory for unsent submissions, in units of the largest
+/// accepted upload; more are refused with 503 until submissions are sent or expire.
+pub const HELD_UPLOADS: u64 = 16;
 
 /// The test destination.
 pub struct TestDestination {
@@ -44,7 +55,7 @@ pub struct TestDestination {
     decrypter: RsaesJweDecrypter,
     metadata_schema: Option<jsonschema::Validator>,
     tokens: Mutex<HashMap<String, Instant>>,
-    submissions: Mutex<HashMap<String, Submission>>,
+    submissions: Mutex<Expiring<Submission>>,
 }
 
 #[derive(Clone, Debug)]
@@ -121,7 +132,7 @@ impl TestDestination {
             decrypter,
             metadata_schema,
             tokens: Mutex::new(HashMap::new()),
-            submissions: Mutex::new(HashMap::new()),
+            submissions: Mutex::new(Expiring::new(MAX_SUBMISSIONS, SUBMISSION_LIFETIME)),
         })
     }
 
@@ -167,6 +178,15 @@ impl TestDestination {
                 header["alg"], header["enc"]
             ));
         }
+        // Compressed content inflates without bound inside the decrypter (a few megabytes of
+        // JWE become gigabytes), and a critical extension is one this destination does not
+        // know: refuse both before decrypting. FIT-Connect uses neither.
+        if header.get("zip").is_some() {
+            return Err(format!("{what}: compressed JWE (\"zip\") is not accepted"));
+        }
+        if header.get("crit").is_some() {
+            return Err(format!("{what}: JWE with critical extensions (\"crit\") is not accepted"));
+        }
         if header["kid"].as_str() != Some(self.kid.as_str()) {
             return Err(format!(
                 "{what}: encrypted for key {} instead of this destination's key {}",
@@ -176,6 +196,10 @@ impl TestDestination {
         let (plain, _) = josekit::jwe::deserialize_compact(jwe, &self.decrypter).map_err(|_| {
             format!("{what}: decryption failed — the ciphertext, its tag or the encrypted key was changed")
         })?;
+        // Without compression, AES-GCM's plain text is exactly as long as its cipher text.
+        if plain.len() > jwe.len() {
+            return Err(format!("{what}: the decrypted content is larger than its ciphertext"));
+        }
         Ok(plain)
     }
 }

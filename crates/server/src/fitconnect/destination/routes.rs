@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::super::metadata::{Hash, Metadata};
-use super::{Submission, TestDestination};
+use super::{Submission, TestDestination, HELD_UPLOADS};
 use crate::api::read_limited;
 use crate::problem::Problem;
 use crate::shared::{constant_time_eq, is_uuid, random_token, uuid_v4};
@@ -151,18 +151,18 @@ async fn create(State(state): State<AppState>, headers: HeaderMap, body: Body) -
     }
     let submission_id = uuid_v4();
     let case_id = uuid_v4();
-    d.submissions.lock().expect("lock").insert(
-        submission_id.clone(),
-        Submission {
-            case_id: case_id.clone(),
-            service,
-            announced,
-            attachments: HashMap::new(),
-            state: "incomplete",
-            reference: None,
-            problem: None,
-        },
-    );
+    let submission = Submission {
+        case_id: case_id.clone(),
+        service,
+        announced,
+        attachments: HashMap::new(),
+        state: "incomplete",
+        reference: None,
+        problem: None,
+    };
+    if !d.submissions.lock().expect("lock").insert(submission_id.clone(), submission, Instant::now()) {
+        return Err(Problem::busy(60, "the test destination holds too many submissions; try again later"));
+    }
     Ok((StatusCode::CREATED, Json(json!({ "destinationId": d.id, "submissionId": submission_id, "caseId": case_id })))
         .into_response())
 }
@@ -179,7 +179,12 @@ async fn upload(
     let body = read_limited(body, limit).await?;
     let jwe = String::from_utf8(body.to_vec()).map_err(|_| Problem::bad_request("an attachment is a JWE (text)"))?;
     let mut submissions = d.submissions.lock().expect("lock");
-    let sub = submissions.get_mut(&submission).ok_or_else(|| Problem::not_found("no such submission"))?;
+    let now = Instant::now();
+    let held: u64 = submissions.values(now).flat_map(|s| s.attachments.values()).map(|a| a.len() as u64).sum();
+    if held + jwe.len() as u64 > HELD_UPLOADS * limit {
+        return Err(Problem::busy(60, "the test destination holds too many uploads of unsent submissions"));
+    }
+    let sub = submissions.get_mut(&submission, now).ok_or_else(|| Problem::not_found("no such submission"))?;
     if sub.state != "incomplete" {
         return Err(conflict(format!("the submission is already {}", sub.state)));
     }
@@ -218,7 +223,7 @@ async fn submit(
         .map_err(|_| Problem::bad_request("the body must be {\"encryptedMetadata\": JWE, \"encryptedData\": JWE}"))?;
     let sub = {
         let submissions = d.submissions.lock().expect("lock");
-        submissions.get(&submission).cloned().ok_or_else(|| Problem::not_found("no such submission"))?
+        submissions.get(&submission, Instant::now()).cloned().ok_or_else(|| Problem::not_found("no such submission"))?
     };
     if sub.state == "submitted" {
         // Idempotent: the same submission again gets the same answer.
@@ -233,18 +238,23 @@ async fn submit(
     match verify_and_store(&state, d, &submission, &sub, &request).await {
         Ok(reference) => {
             let mut submissions = d.submissions.lock().expect("lock");
-            let entry = submissions.get_mut(&submission).expect("present");
+            let Some(entry) = submissions.get_mut(&submission, Instant::now()) else {
+                return Err(Problem::not_found("the submission expired while it was checked"));
+            };
             entry.state = "submitted";
             entry.reference = Some(reference);
+            // Filed: the encrypted uploads are no longer needed in memory.
+            entry.attachments.clear();
             let entry = entry.clone();
             Ok(accepted(d, &submission, &entry))
         }
         Err(Failure::Rejected(reason)) => {
             tracing::warn!(submission = %submission, "FIT-Connect test destination rejected a submission");
             let mut submissions = d.submissions.lock().expect("lock");
-            if let Some(entry) = submissions.get_mut(&submission) {
+            if let Some(entry) = submissions.get_mut(&submission, Instant::now()) {
                 entry.state = "rejected";
                 entry.problem = Some(reason.clone());
+                entry.attachments.clear();
             }
             Err(rejected(reason))
         }
@@ -280,7 +290,7 @@ async fn status(
         .submissions
         .lock()
         .expect("lock")
-        .get(&submission)
+        .get(&submission, Instant::now())
         .cloned()
         .ok_or_else(|| Problem::not_found("no such submission"))?;
     Ok(Json(json!({
