@@ -31,7 +31,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, Problem> 
 
 /// The client's address: the peer, or behind trusted proxies the address the outermost saw.
 pub(crate) fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    crate::ratelimit::client_address(peer, headers, state.config.trusted_proxies)
+    crate::proxy::client_address(peer, headers, state.config.trusted_proxies)
 }
 
 /// Rate limit and platform credential for the writing endpoints.

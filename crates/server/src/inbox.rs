@@ -1,10 +1,17 @@
 //! The clerk inbox: read-only HTML pages to list and open submissions and download their
-//! attachments, so a demo shows where an application arrives. Protected by the inbox token
-//! (a login form sets an HttpOnly, SameSite=Strict cookie). Server-rendered, no script, every
-//! value HTML-escaped; it works under the same strict CSP as the app.
+//! attachments, so a demo shows where an application arrives. Server-rendered, no script,
+//! every value HTML-escaped; it works under the same strict CSP as the app.
+//!
+//! Signing in takes the inbox token once (throttled per client: [`LOGINS_PER_MINUTE`]) and
+//! opens a session: a random id in an `HttpOnly`, `SameSite=Strict` cookie (`Secure` when the
+//! browser came over HTTPS), valid for [`SESSION_HOURS`], kept in the store and revoked there
+//! on sign-out. The token itself never goes into a cookie. API clients send the token as
+//! `Authorization: Bearer`.
 
 use antrag_core::{Node, Text};
-use axum::extract::{Path, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -16,6 +23,12 @@ use crate::api::internal;
 use crate::state::AppState;
 
 const COOKIE: &str = "antrag_inbox";
+
+/// How long a clerk stays signed in.
+pub const SESSION_HOURS: i64 = 8;
+
+/// Sign-in attempts allowed per client address and minute.
+pub const LOGINS_PER_MINUTE: u32 = 10;
 
 const CSS: &str = r#"
 body { margin: 0; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; background: #fff; }
@@ -83,15 +96,33 @@ fn page(title: &str, body: &str, signed_in: bool) -> Response {
     response
 }
 
-fn signed_in(state: &AppState, headers: &HeaderMap) -> bool {
+/// The session id in the request's cookie, if it looks like one of ours (64 hex digits).
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
+        .find(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether the request carries a live session (cookie) or the inbox token (Bearer, for API
+/// clients).
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(expected) = state.config.inbox_token.as_deref() else { return false };
-    let cookies = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';'));
     let bearer =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    cookies
-        .filter_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
-        .chain(bearer.map(str::to_owned))
-        .any(|token| crate::shared::constant_time_eq(token.as_bytes(), expected.as_bytes()))
+    if bearer.is_some_and(|token| crate::shared::constant_time_eq(token.as_bytes(), expected.as_bytes())) {
+        return true;
+    }
+    match session_cookie(headers) {
+        Some(id) => state.store.inbox_session_valid(&id, state.clock.now_rfc3339()).await.unwrap_or_else(|error| {
+            tracing::error!(%error, "checking an inbox session failed");
+            false
+        }),
+        None => false,
+    }
 }
 
 fn login_page(state: &AppState, error: Option<&str>) -> Response {
@@ -117,18 +148,44 @@ struct Login {
     token: String,
 }
 
-async fn login(State(state): State<AppState>, Form(login): Form<Login>) -> Response {
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(login): Form<Login>,
+) -> Response {
+    let client = crate::api::client_ip(&state, peer, &headers);
+    if let Err(wait) = state.login_limiter.check(client) {
+        tracing::warn!("inbox sign-in throttled");
+        let mut response =
+            login_page(&state, Some(&format!("Zu viele Anmeldeversuche. Bitte warten Sie {wait} Sekunden.")));
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return response;
+    }
     let ok = state
         .config
         .inbox_token
         .as_deref()
         .is_some_and(|t| crate::shared::constant_time_eq(login.token.as_bytes(), t.as_bytes()));
     if !ok {
+        tracing::warn!("inbox sign-in with a wrong token");
         let mut response = login_page(&state, Some("Der Zugangsschlüssel ist nicht richtig."));
         *response.status_mut() = StatusCode::UNAUTHORIZED;
         return response;
     }
-    let cookie = format!("{COOKIE}={}; Path=/inbox; HttpOnly; SameSite=Strict", login.token);
+    let id = crate::shared::random_token(32);
+    let expires = state.clock.now() + time::Duration::hours(SESSION_HOURS);
+    if let Err(error) = state.store.open_inbox_session(&id, crate::clock::rfc3339(expires)).await {
+        return internal(error).into_response();
+    }
+    let cookie = format!(
+        "{COOKIE}={id}; Path=/inbox; Max-Age={}; HttpOnly; SameSite=Strict{}",
+        SESSION_HOURS * 3600,
+        crate::proxy::secure_attribute(&headers, state.config.trusted_proxies)
+    );
     let mut response = Redirect::to("/inbox").into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
@@ -136,17 +193,25 @@ async fn login(State(state): State<AppState>, Form(login): Form<Login>) -> Respo
     response
 }
 
-async fn logout() -> Response {
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(id) = session_cookie(&headers) {
+        if let Err(error) = state.store.close_inbox_session(&id).await {
+            return internal(error).into_response();
+        }
+    }
     let mut response = Redirect::to("/inbox").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("antrag_inbox=; Path=/inbox; HttpOnly; SameSite=Strict; Max-Age=0"),
+    let cookie = format!(
+        "{COOKIE}=; Path=/inbox; Max-Age=0; HttpOnly; SameSite=Strict{}",
+        crate::proxy::secure_attribute(&headers, state.config.trusted_proxies)
     );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
     response
 }
 
 async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if !signed_in(&state, &headers) {
+    if !signed_in(&state, &headers).await {
         return login_page(&state, None);
     }
     let (list, total) = match (state.store.list(200, 0).await, state.store.count().await) {
@@ -180,7 +245,7 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 async fn detail(State(state): State<AppState>, headers: HeaderMap, Path(reference): Path<String>) -> Response {
-    if !signed_in(&state, &headers) {
+    if !signed_in(&state, &headers).await {
         return login_page(&state, None);
     }
     let submission = match state.store.submission(reference).await {
@@ -300,7 +365,7 @@ fn render_nodes(nodes: &[Node], data: &Value, lang: &str) -> String {
 }
 
 async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !signed_in(&state, &headers) {
+    if !signed_in(&state, &headers).await {
         return login_page(&state, None);
     }
     let mut bearer = headers.clone();

@@ -18,6 +18,7 @@ pub mod inbox;
 pub mod load;
 pub mod pages;
 pub mod problem;
+pub mod proxy;
 pub mod ratelimit;
 pub mod shared;
 pub mod state;

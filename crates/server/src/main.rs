@@ -182,9 +182,14 @@ struct ServeArgs {
     /// Directory of the built web app (trunk build output).
     #[arg(long, env = "ANTRAG_DIST_DIR", default_value = "./dist")]
     dist_dir: PathBuf,
-    /// Token for the clerk inbox API (Authorization: Bearer <token>); without it the inbox is off.
-    #[arg(long, env = "ANTRAG_INBOX_TOKEN", hide_env_values = true)]
+    /// Token for the clerk inbox (sign-in page, and Authorization: Bearer <token> for the API);
+    /// without it the inbox is off. Prefer the environment variable or --inbox-token-file: a
+    /// command line is visible to every user of the machine.
+    #[arg(long, env = "ANTRAG_INBOX_TOKEN", hide_env_values = true, conflicts_with = "inbox_token_file")]
     inbox_token: Option<String>,
+    /// File holding the inbox token (its first line; e.g. a container secret).
+    #[arg(long, env = "ANTRAG_INBOX_TOKEN_FILE")]
+    inbox_token_file: Option<PathBuf>,
     /// Origin allowed to use the API from a browser (repeat, or comma-separated), e.g. https://www.musterstadt.de
     #[arg(long = "cors-origin", env = "ANTRAG_CORS_ORIGINS", value_delimiter = ',')]
     cors_origins: Vec<String>,
@@ -550,13 +555,20 @@ fn serve(args: ServeArgs) -> ExitCode {
         test_destination: args.fit_connect_test_destination,
         metadata_schema: args.fit_connect_metadata_schema,
     };
+    let inbox_token = match inbox_token(args.inbox_token, args.inbox_token_file.as_deref()) {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = Config {
         addr: args.addr,
         data_dir: args.data_dir,
         forms_dirs: args.forms_dirs,
         codelists_dir: args.codelists_dir,
         dist_dir: args.dist_dir,
-        inbox_token: args.inbox_token.filter(|t| !t.is_empty()),
+        inbox_token,
         cors_origins: args.cors_origins,
         max_upload_bytes: args.max_upload_bytes,
         max_body_bytes: args.max_body_bytes,
@@ -590,6 +602,34 @@ fn serve(args: ServeArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The inbox token from the environment, the command line (warned about) or a file.
+fn inbox_token(given: Option<String>, file: Option<&std::path::Path>) -> Result<Option<String>, String> {
+    let on_command_line = std::env::args().any(|a| a == "--inbox-token" || a.starts_with("--inbox-token="));
+    if on_command_line {
+        tracing::warn!(
+            "the inbox token was given on the command line, where every user of this machine can read it; set ANTRAG_INBOX_TOKEN or use --inbox-token-file"
+        );
+    }
+    let token = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("--inbox-token-file {}: cannot read it ({e})", path.display()))?;
+            let token = text.lines().next().unwrap_or_default().trim().to_owned();
+            if token.is_empty() {
+                return Err(format!("--inbox-token-file {}: the file is empty", path.display()));
+            }
+            Some(token)
+        }
+        None => given.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
+    };
+    if token.as_ref().is_some_and(|t| t.len() < 16) {
+        tracing::warn!(
+            "the inbox token is shorter than 16 characters; use a long random one (e.g. openssl rand -hex 32)"
+        );
+    }
+    Ok(token)
 }
 
 fn lint(files: &[PathBuf], codelists: &std::path::Path) -> ExitCode {

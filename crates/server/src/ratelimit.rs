@@ -1,7 +1,7 @@
 //! Per-client rate limiting of the writing endpoints (uploads, submissions, inbox logins): a
 //! token bucket per client, answered with 429 and `Retry-After` when empty.
 //!
-//! A client is its address as the server can trust it ([`client_address`]): the peer, or behind
+//! A client is its address as the server can trust it ([`crate::proxy::client_address`]): the peer, or behind
 //! a configured number of reverse proxies the address the outermost of them saw. IPv6 clients
 //! are bucketed by their /64 network, since one subscriber usually holds a whole /64.
 //!
@@ -11,11 +11,9 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
-use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-use axum::http::HeaderMap;
 
 /// Number of independently locked parts of the bucket table.
 const SHARDS: usize = 16;
@@ -38,31 +36,6 @@ impl ClientKey {
             },
         }
     }
-}
-
-/// The address of the client behind `trusted_proxies` reverse proxies.
-///
-/// Each proxy appends the address it received the request from to `X-Forwarded-For`, so the
-/// last `trusted_proxies` entries were written by proxies we trust, and the left-most of those
-/// is the client as the outermost proxy saw it. Everything further left came from the client
-/// and is ignored. With no trusted proxies, or a header with fewer entries than proxies (a
-/// request that did not come through all of them), or an entry that is not an address, the
-/// peer's address is used.
-pub fn client_address(peer: SocketAddr, headers: &HeaderMap, trusted_proxies: u8) -> IpAddr {
-    if trusted_proxies == 0 {
-        return peer.ip();
-    }
-    let entries: Vec<&str> = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .collect();
-    let Some(index) = entries.len().checked_sub(usize::from(trusted_proxies)) else {
-        return peer.ip();
-    };
-    entries[index].parse().unwrap_or(peer.ip())
 }
 
 type Shard = Mutex<(HashMap<ClientKey, (f64, Instant)>, Instant)>;
@@ -127,7 +100,6 @@ impl RateLimiter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     fn ip(text: &str) -> IpAddr {
         text.parse().unwrap()
@@ -173,27 +145,5 @@ mod tests {
             limiter.check_at(ClientKey::of(IpAddr::from((n + 1_000_000).to_be_bytes())), later).unwrap();
         }
         assert_eq!(limiter.tracked(), 2001, "the 1000 idle a minute are gone; the one seen 56 s ago stays");
-    }
-
-    fn forwarded(values: &[&str]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        for value in values {
-            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
-        }
-        headers
-    }
-
-    #[test]
-    fn the_client_address_is_the_one_the_outermost_trusted_proxy_saw() {
-        let peer: SocketAddr = "10.1.1.1:5000".parse().unwrap();
-        let forged = forwarded(&["6.6.6.6, 203.0.113.7"]);
-        assert_eq!(client_address(peer, &forged, 0), ip("10.1.1.1"), "no proxy trusted: the peer");
-        assert_eq!(client_address(peer, &forged, 1), ip("203.0.113.7"), "the entry the proxy added");
-        let two = forwarded(&["6.6.6.6", "203.0.113.7, 10.0.0.9"]);
-        assert_eq!(client_address(peer, &two, 2), ip("203.0.113.7"), "two proxies, header split over two lines");
-        assert_eq!(client_address(peer, &forwarded(&["203.0.113.7"]), 2), ip("10.1.1.1"), "too few entries");
-        assert_eq!(client_address(peer, &forwarded(&["x, nonsense"]), 1), ip("10.1.1.1"), "not an address");
-        assert_eq!(client_address(peer, &HeaderMap::new(), 1), ip("10.1.1.1"));
-        assert_eq!(client_address(peer, &forwarded(&["1.2.3.4, 2001:db8::5"]), 1), ip("2001:db8::5"));
     }
 }

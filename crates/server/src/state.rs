@@ -33,7 +33,7 @@ pub struct Config {
     /// Uploads and submissions per client and minute (0: unlimited).
     pub rate_limit: u32,
     /// Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted
-    /// (0: use the peer address; see [`crate::ratelimit::client_address`]).
+    /// (0: use the peer address; see [`crate::proxy`]).
     pub trusted_proxies: u8,
     /// When set, uploads and submissions need this header with this value (the platform's
     /// session credential, see docs/api/profiles.md).
@@ -82,6 +82,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Rate limiting of writes.
     pub limiter: Arc<ratelimit::RateLimiter>,
+    /// Throttling of inbox sign-in attempts.
+    pub login_limiter: Arc<ratelimit::RateLimiter>,
     /// Injected faults (used only with `enable_faults`).
     pub faults: Arc<faults::Faults>,
     /// FIT-Connect relay and test destination.
@@ -116,6 +118,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         store,
         config: Arc::new(config),
         limiter,
+        login_limiter: Arc::new(ratelimit::RateLimiter::new(crate::inbox::LOGINS_PER_MINUTE)),
         faults: Arc::default(),
         fit: Arc::new(fit),
         clock,

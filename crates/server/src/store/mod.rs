@@ -5,6 +5,7 @@
 //! `synchronous=FULL` the commit has reached the disk. Idempotency keys are unique in the
 //! database, so a retried request can never create a second record.
 
+mod clerks;
 mod sessions;
 
 pub use sessions::FormSession;
@@ -63,6 +64,12 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (session, form_id)
     );
     CREATE INDEX form_sessions_by_expiry ON form_sessions(expires_at);",
+    // 4: signed-in clerks of the inbox (see clerks.rs): a hash of the session id, never the id.
+    "CREATE TABLE inbox_sessions (
+        id_sha256 TEXT PRIMARY KEY,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX inbox_sessions_by_expiry ON inbox_sessions(expires_at);",
 ];
 
 /// Storage errors.
