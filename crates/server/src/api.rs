@@ -357,8 +357,9 @@ pub async fn submit(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, Problem> {
-    let body = read_limited(body, state.config.max_body_bytes as u64).await?;
+    // Admit (credential, rate limit) before reading a byte of the body.
     admit(&state, peer, &headers)?;
+    let body = read_limited(body, state.config.max_body_bytes as u64).await?;
     let fault = if state.config.enable_faults { state.faults.next() } else { None };
     if let Some(response) = crate::faults::before(&fault).await {
         return Ok(response);

@@ -3,9 +3,10 @@
 //! modules ([`crate::api`], [`crate::inbox`], [`crate::fitconnect`]).
 
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -23,8 +24,43 @@ pub const CSP: &str =
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
 font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
+/// How much work the server takes on at once, and for how long.
+#[derive(Clone)]
+struct Admission {
+    slots: Arc<tokio::sync::Semaphore>,
+    request_timeout: Duration,
+    upload_timeout: Duration,
+}
+
+/// Every request takes a slot (none free: 503 with `Retry-After` at once, nothing queues up)
+/// and must have its answer ready within its time limit (else 503 with `Retry-After`; a
+/// submission cut off this way was stored completely or not at all, and the client's retry
+/// with the same key gets its receipt). The answer's body streams after the slot is freed.
+async fn admission(State(admission): State<Admission>, request: Request, next: Next) -> Response {
+    let Ok(_slot) = admission.slots.clone().try_acquire_owned() else {
+        tracing::warn!("busy: every request slot is taken");
+        return Problem::busy(1, "the server is busy; please try again in a moment").into_response();
+    };
+    let upload =
+        matches!(*request.method(), Method::POST | Method::PUT) && request.uri().path().contains("/attachments");
+    let limit = if upload { admission.upload_timeout } else { admission.request_timeout };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(seconds = limit.as_secs(), "a request ran out of time");
+            Problem::busy(1, format!("the request took longer than {} seconds; please try again", limit.as_secs()))
+                .into_response()
+        }
+    }
+}
+
 /// The complete router: API, and the web app as fallback.
 pub fn router(state: AppState) -> Router {
+    let admission = Admission {
+        slots: Arc::new(tokio::sync::Semaphore::new(state.config.max_concurrent_requests)),
+        request_timeout: state.config.request_timeout,
+        upload_timeout: state.config.upload_timeout,
+    };
     let api = Router::new()
         .route("/health", get(api::health))
         .route("/forms", get(api::list_forms))
@@ -79,6 +115,7 @@ pub fn router(state: AppState) -> Router {
             tracing::error!("internal error: a handler panicked");
             Problem::internal().into_response()
         }))
+        .layer(middleware::from_fn_with_state(admission, self::admission))
         .layer(middleware::from_fn(access_log))
         .with_state(state)
 }

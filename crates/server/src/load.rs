@@ -2,6 +2,11 @@
 //! unique idempotency keys), and a share of them is sent twice as a client would after a lost
 //! response. Afterwards the rows are counted through the clerk inbox: zero lost, zero
 //! duplicated. Prints throughput and latency percentiles.
+//!
+//! Clients behave like the web app: an answer 503 or 429 (server busy, rate limited) is
+//! retried with the same key after its `Retry-After`, up to [`MAX_ATTEMPTS`] times; the run
+//! reports how often that happened. So a run against a server whose limits it exceeds shows
+//! whether the server stays up and loses nothing.
 
 use std::time::{Duration, Instant};
 
@@ -10,6 +15,9 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 use crate::conformance::{built_in_answers, new_key, upload_files};
+
+/// Sends of one submission at most, busy answers included.
+pub const MAX_ATTEMPTS: usize = 100;
 
 /// Load parameters.
 #[derive(Debug, Clone)]
@@ -38,8 +46,10 @@ pub struct Report {
     pub sent: usize,
     /// Extra sends with a repeated key.
     pub retries: usize,
-    /// Answers other than 201.
+    /// Submissions that did not end in 201 (after retrying busy answers).
     pub failures: usize,
+    /// Busy answers (503, 429) that were retried after their `Retry-After`.
+    pub busy: usize,
     /// Rows the backend holds now minus before (when countable).
     pub stored: Option<u64>,
     /// Wall time.
@@ -65,7 +75,7 @@ impl Report {
             None => "stored rows not counted (no --inbox-token)".into(),
         };
         format!(
-            "{} submissions + {} retried keys in {:.1} s: {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} failed; {stored}",
+            "{} submissions + {} retried keys in {:.1} s: {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} busy answers retried; {} failed; {stored}",
             self.sent,
             self.retries,
             self.elapsed.as_secs_f64(),
@@ -74,6 +84,7 @@ impl Report {
             self.latency_ms[1],
             self.latency_ms[2],
             self.latency_ms[3],
+            self.busy,
             self.failures
         )
     }
@@ -137,34 +148,52 @@ pub async fn run(options: Options) -> Result<Report, String> {
         let (m, retry_every) = (options.submissions, options.retry_every);
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(m);
-            let (mut failures, mut retries) = (0usize, 0usize);
+            let (mut failures, mut retries, mut busy) = (0usize, 0usize, 0usize);
             for i in 0..m {
                 let key = new_key();
                 let sends = if retry_every > 0 && (c * m + i) % retry_every == 0 { 2 } else { 1 };
                 for _ in 0..sends {
                     let t = Instant::now();
-                    let ok = client
-                        .post(format!("{base}/submissions"))
-                        .header("Idempotency-Key", &key)
-                        .json(&body)
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status() == StatusCode::CREATED);
+                    let mut ok = false;
+                    for _ in 0..MAX_ATTEMPTS {
+                        let response = client
+                            .post(format!("{base}/submissions"))
+                            .header("Idempotency-Key", &key)
+                            .json(&body)
+                            .send()
+                            .await;
+                        let Ok(response) = response else { break };
+                        let status = response.status();
+                        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
+                            busy += 1;
+                            let wait = response
+                                .headers()
+                                .get("retry-after")
+                                .and_then(|v| v.to_str().ok())
+                                .and_then(|v| v.parse::<u64>().ok())
+                                .unwrap_or(1);
+                            tokio::time::sleep(Duration::from_secs(wait.min(30))).await;
+                            continue;
+                        }
+                        ok = status == StatusCode::CREATED;
+                        break;
+                    }
                     latencies.push(t.elapsed().as_secs_f64() * 1000.0);
                     failures += usize::from(!ok);
                 }
                 retries += sends - 1;
             }
-            (latencies, failures, retries)
+            (latencies, failures, retries, busy)
         }));
     }
     let mut latencies = Vec::new();
-    let (mut failures, mut retries) = (0, 0);
+    let (mut failures, mut retries, mut busy) = (0, 0, 0);
     for task in tasks {
-        let (l, f, r) = task.await.map_err(|e| e.to_string())?;
+        let (l, f, r, b) = task.await.map_err(|e| e.to_string())?;
         latencies.extend(l);
         failures += f;
         retries += r;
+        busy += b;
     }
     let elapsed = started.elapsed();
     latencies.sort_by(f64::total_cmp);
@@ -177,6 +206,7 @@ pub async fn run(options: Options) -> Result<Report, String> {
         sent: options.clients * options.submissions,
         retries,
         failures,
+        busy,
         stored,
         elapsed,
         latency_ms: [pct(0.5), pct(0.9), pct(0.99), latencies.last().copied().unwrap_or(0.0)],

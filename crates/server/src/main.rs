@@ -202,6 +202,16 @@ struct ServeArgs {
     /// Uploads and submissions allowed per client address and minute (0: no limit).
     #[arg(long, env = "ANTRAG_RATE_LIMIT", default_value_t = 600)]
     rate_limit: u32,
+    /// Requests handled at once; beyond that the server answers 503 with Retry-After at once
+    /// (clients retry; nothing queues up in memory).
+    #[arg(long, env = "ANTRAG_MAX_CONCURRENT_REQUESTS", default_value_t = 256, value_parser = clap::value_parser!(u32).range(1..))]
+    max_concurrent_requests: u32,
+    /// Seconds a request may take until its answer starts; then 503 with Retry-After.
+    #[arg(long, env = "ANTRAG_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Seconds an upload may take (25 MB over a slow mobile uplink takes minutes).
+    #[arg(long, env = "ANTRAG_UPLOAD_TIMEOUT", default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    upload_timeout: u64,
     /// Number of reverse proxies in front of the server (--trust-proxy alone: 1). The client
     /// address is the X-Forwarded-For entry the outermost of them added; entries further left
     /// are the client's own and ignored. Leave it off when clients reach the server directly.
@@ -573,6 +583,9 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_upload_bytes: args.max_upload_bytes,
         max_body_bytes: args.max_body_bytes,
         rate_limit: args.rate_limit,
+        max_concurrent_requests: args.max_concurrent_requests as usize,
+        request_timeout: std::time::Duration::from_secs(args.request_timeout),
+        upload_timeout: std::time::Duration::from_secs(args.upload_timeout),
         trusted_proxies: args.trust_proxy,
         fit_connect,
         enable_faults: args.enable_faults,

@@ -32,6 +32,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Uploads and submissions per client and minute (0: unlimited).
     pub rate_limit: u32,
+    /// Requests handled at once; more are answered 503 with `Retry-After` at once.
+    pub max_concurrent_requests: usize,
+    /// Time a request may take until its answer starts (uploads: `upload_timeout`).
+    pub request_timeout: std::time::Duration,
+    /// Time an upload may take (a large file over a slow mobile connection).
+    pub upload_timeout: std::time::Duration,
     /// Reverse proxies in front of the server whose `X-Forwarded-For` entries are trusted
     /// (0: use the peer address; see [`crate::proxy`]).
     pub trusted_proxies: u8,
@@ -61,6 +67,9 @@ impl Default for Config {
             max_upload_bytes: 25 * 1024 * 1024,
             max_body_bytes: 1024 * 1024,
             rate_limit: 600,
+            max_concurrent_requests: 256,
+            request_timeout: std::time::Duration::from_secs(30),
+            upload_timeout: std::time::Duration::from_secs(900),
             trusted_proxies: 0,
             platform_auth: None,
             enable_faults: false,

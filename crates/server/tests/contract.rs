@@ -425,3 +425,68 @@ async fn behind_a_proxy_a_client_cannot_pick_its_own_rate_limit_bucket() {
     }
     assert_eq!(from("2001:db8:5:6:a:b:c:d".into()).await.unwrap().status(), 429);
 }
+
+#[tokio::test]
+async fn a_refused_client_is_answered_before_it_sends_its_body() {
+    let server = start(&["--rate-limit", "1"]).await;
+    assert_eq!(submit(&server.base, &new_key(), &valid_body()).await.status(), 201);
+    // The client announces a large body and sends none of it: the limit answers at once
+    // instead of the server waiting for (and buffering) the body first.
+    let authority = server.base.trim_start_matches("http://").trim_end_matches("/api/v1").to_owned();
+    let mut socket = TcpStream::connect(&authority).unwrap();
+    socket.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        socket,
+        "POST /api/v1/submissions HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: 900000\r\n\r\n",
+        new_key()
+    )
+    .unwrap();
+    socket.flush().unwrap();
+    let mut head = [0u8; 12];
+    std::io::Read::read_exact(&mut socket, &mut head).expect("an answer before the body was sent");
+    assert_eq!(&head, b"HTTP/1.1 429");
+}
+
+#[tokio::test]
+async fn past_its_limits_the_server_answers_busy_and_loses_nothing() {
+    // Two requests at a time; 40 clients that retry busy answers after Retry-After, as the
+    // web app does.
+    let server = start(&["--rate-limit", "0", "--max-concurrent-requests", "2"]).await;
+    let report = antrag_server::load::run(antrag_server::load::Options {
+        base_url: server.base.clone(),
+        clients: 40,
+        submissions: 5,
+        form: "bewohnerparkausweis".into(),
+        inbox_token: Some(TOKEN.into()),
+        retry_every: 4,
+        today: antrag_testing::today(),
+    })
+    .await
+    .unwrap();
+    assert!(report.busy > 0, "the clients must have exceeded the limit: {}", report.summary());
+    assert!(report.exact(), "{}", report.summary());
+    let health = reqwest::get(format!("{}/health", server.base)).await.unwrap();
+    assert_eq!(health.status(), 200, "still up");
+}
+
+#[tokio::test]
+async fn a_request_out_of_time_is_answered_busy_and_its_retry_is_stored_once() {
+    let server = start(&["--enable-faults", "--request-timeout", "1"]).await;
+    let client = reqwest::Client::new();
+    let plan = json!({ "submissions": [{ "fault": "delay", "ms": 3000 }] });
+    let set = client.post(format!("{}/_faults", server.base)).json(&plan).send().await.unwrap();
+    assert!(set.status().is_success());
+    let key = new_key();
+    let started = std::time::Instant::now();
+    let slow = submit(&server.base, &key, &valid_body()).await;
+    assert_eq!(slow.status(), 503);
+    assert_eq!(slow.headers()["retry-after"], "1");
+    assert!(started.elapsed() < Duration::from_millis(2500), "answered at the limit, not after the delay");
+    // The request cut off at its limit stored all or nothing; the client's retry with the
+    // same key and any later one make one row.
+    assert_eq!(submit(&server.base, &key, &valid_body()).await.status(), 201);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let again = submit(&server.base, &key, &valid_body()).await;
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(rows(&server.base).await, 1);
+}

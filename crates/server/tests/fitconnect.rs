@@ -389,3 +389,21 @@ async fn the_test_destination_holds_a_bounded_amount_of_uploads() {
     assert!((16..40).contains(&accepted), "{statuses:?}");
     assert!(statuses[accepted..].iter().all(|s| *s == 503), "refused once full, with 503: {statuses:?}");
 }
+
+#[tokio::test]
+async fn an_upload_past_the_limit_is_cut_off_while_it_streams() {
+    let server = start_with(&["--max-upload-bytes", "3000"]).await;
+    let sender = Sender::new(&server).await;
+    let id = uuid();
+    let sid = sender.create(std::slice::from_ref(&id)).await;
+    let url = format!("{}/fit-connect/submissions/{sid}/attachments/{id}", sender.base);
+    // Announced too large: refused before a byte is read.
+    let announced = sender.http.put(&url).body(vec![b'a'; 20_000]).send().await.unwrap();
+    assert_eq!(announced.status(), 413);
+    // Sent in chunks without a length: cut off once past the limit.
+    let chunks = futures_util::stream::iter((0..20).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 1000])));
+    let streamed = sender.http.put(&url).body(reqwest::Body::wrap_stream(chunks)).send().await.unwrap();
+    assert_eq!(streamed.status(), 413);
+    // A JWE within the limit still goes through.
+    assert_eq!(sender.upload(&sid, &id, sender.encrypt(&[7u8; 1000], "application/octet-stream")).await, 204);
+}

@@ -233,35 +233,72 @@ impl FitConnect {
         content_type: Option<&str>,
         body: bytes::Bytes,
     ) -> Result<Response, Problem> {
-        let base = self.api_base().ok_or_else(|| relay_problem("no Submission API configured"))?;
-        let url = format!("{base}{path}");
         let mut refresh = false;
         loop {
-            let token = self.access_token(refresh).await?;
-            let mut request = self.http.request(method.clone(), &url).bearer_auth(&token);
-            if let Some(ct) = content_type {
-                request = request.header(header::CONTENT_TYPE, ct);
-            }
-            let response = request
-                .body(body.clone())
-                .send()
-                .await
-                .map_err(|e| relay_problem(format!("Submission API not reachable: {}", without_url(e))))?;
+            let response = self.send(method.clone(), path, content_type, refresh, body.clone().into()).await?;
             if response.status() == StatusCode::UNAUTHORIZED && !refresh {
                 refresh = true;
                 continue;
             }
-            let status = response.status();
-            let ct = response.headers().get(header::CONTENT_TYPE).cloned();
-            let bytes = response.bytes().await.map_err(|_| relay_problem("the Submission API's answer broke off"))?;
-            let mut out = (status, bytes).into_response();
-            if let Some(ct) = ct {
-                out.headers_mut().insert(header::CONTENT_TYPE, ct);
-            }
-            out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            return Ok(out);
+            return relayed(response).await;
         }
     }
+
+    /// Forward one call whose body streams through (uploads: never held in memory here). A
+    /// stream cannot be sent twice: when the token was rejected it is renewed and the client
+    /// is asked to send again (503, `Retry-After: 1`).
+    async fn forward_stream(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: reqwest::Body,
+    ) -> Result<Response, Problem> {
+        let response = self.send(method, path, content_type, false, body).await?;
+        if response.status() == StatusCode::UNAUTHORIZED {
+            self.access_token(true).await?;
+            return Err(Problem::busy(1, "the relay renewed its access token; send the upload again"));
+        }
+        relayed(response).await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        refresh: bool,
+        body: reqwest::Body,
+    ) -> Result<reqwest::Response, Problem> {
+        let base = self.api_base().ok_or_else(|| relay_problem("no Submission API configured"))?;
+        let token = self.access_token(refresh).await?;
+        let mut request = self.http.request(method, format!("{base}{path}")).bearer_auth(&token);
+        if let Some(ct) = content_type {
+            request = request.header(header::CONTENT_TYPE, ct);
+        }
+        request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| relay_problem(format!("Submission API not reachable: {}", without_url(e))))
+    }
+}
+
+/// The Submission API's answer as this server's, not cached.
+async fn relayed(response: reqwest::Response) -> Result<Response, Problem> {
+    let status = response.status();
+    let ct = response.headers().get(header::CONTENT_TYPE).cloned();
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let bytes = response.bytes().await.map_err(|_| relay_problem("the Submission API's answer broke off"))?;
+    let mut out = (status, bytes).into_response();
+    if let Some(ct) = ct {
+        out.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    if let Some(retry_after) = retry_after {
+        out.headers_mut().insert(header::RETRY_AFTER, retry_after);
+    }
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(out)
 }
 
 fn relay_problem(detail: impl Into<String>) -> Problem {

@@ -9,7 +9,11 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::Value;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
+
+use futures_util::StreamExt;
 
 use super::relay_problem;
 use crate::api::{admit, read_limited};
@@ -120,18 +124,39 @@ async fn upload(
     if !crate::shared::is_uuid(&attachment) {
         return Err(Problem::bad_request("the attachment id must be a UUID"));
     }
-    // A JWE is the file in base64url plus about 1 KB.
+    // A JWE is the file in base64url plus about 1 KB. It streams through to the Submission
+    // API chunk by chunk and is cut off past the limit; nothing of it is held here.
     let limit = state.config.max_upload_bytes / 3 * 4 + 4096;
-    let body = read_limited(body, limit).await?;
-    state
+    let announced =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit) {
+        return Err(Problem::too_large(limit));
+    }
+    let too_large = Arc::new(AtomicBool::new(false));
+    let flag = too_large.clone();
+    let mut seen = 0u64;
+    let stream = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(std::io::Error::other)?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other("the upload is larger than allowed"));
+        }
+        Ok(chunk)
+    });
+    let result = state
         .fit
-        .forward(
+        .forward_stream(
             Method::PUT,
             &format!("/submissions/{submission}/attachments/{attachment}"),
             Some("application/jose"),
-            body,
+            reqwest::Body::wrap_stream(stream),
         )
-        .await
+        .await;
+    if too_large.load(Ordering::Relaxed) {
+        return Err(Problem::too_large(limit));
+    }
+    result
 }
 
 async fn submit(
