@@ -244,6 +244,7 @@ pub fn start() {
             view! { <crate::app::App data=data /> }
         })
         .forget();
+        crate::draft::sweep_expired();
         return;
     }
     leptos::task::spawn_local(async move {
@@ -254,5 +255,6 @@ pub fn start() {
             view! { <crate::app::App data=data /> }
         })
         .forget();
+        crate::draft::sweep_expired();
     });
 }

@@ -12,6 +12,39 @@ use crate::api::SubmissionRequest;
 const PREFIX: &str = "antrag:draft:";
 const DAY_MS: f64 = 24.0 * 60.0 * 60.0 * 1000.0;
 
+/// Forget every expired draft in this browser — of any form, version and instance, not only
+/// the one opened — and the files kept for drafts whose time is up. Once per page load, after
+/// the app started.
+pub fn sweep_expired() {
+    thread_local! {
+        static SWEPT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if SWEPT.with(|s| s.replace(true)) {
+        return;
+    }
+    let Some(storage) = storage() else { return };
+    let now = crate::dom::now_ms();
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(PREFIX))
+        .collect();
+    for key in keys {
+        let expires = storage
+            .get_item(&key)
+            .ok()
+            .flatten()
+            .and_then(|text| crate::json::from_text::<Value>(&text).ok())
+            .and_then(|draft| draft.get("expiresAt").and_then(Value::as_f64));
+        // A draft this version cannot read is left alone (a newer app may have written it).
+        if expires.is_some_and(|at| at < now) {
+            let _ = storage.remove_item(&key);
+        }
+    }
+    if crate::file_store::any_kept() {
+        leptos::task::spawn_local(crate::file_store::purge_expired());
+    }
+}
+
 /// A submission that was sent (or queued) but not yet confirmed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pending {

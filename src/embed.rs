@@ -168,6 +168,7 @@ mod browser {
             Box::new(leptos::mount::mount_to(container_for_mount.clone(), app))
         };
         let host = slot.take().ok_or_else(|| JsValue::from_str("antrag: mount failed"))?;
+        crate::draft::sweep_expired();
         Ok(EmbedHandle { unmount: Some(unmount), root, host })
     }
 }

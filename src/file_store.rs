@@ -15,6 +15,18 @@ use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
 const DB: &str = "antrag-files";
 const STORE: &str = "files";
+/// Set in localStorage while files may be kept, so a page start opens IndexedDB (and creates
+/// the database) only when there can be something to clean up.
+const KEPT_MARK: &str = "antrag:files";
+
+/// Whether files may be kept in IndexedDB (see [`purge_expired`]).
+pub fn any_kept() -> bool {
+    local_storage().and_then(|s| s.get_item(KEPT_MARK).ok().flatten()).is_some()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    crate::dom::window()?.local_storage().ok().flatten()
+}
 
 thread_local! {
     static OPEN: RefCell<Option<IdbDatabase>> = const { RefCell::new(None) };
@@ -115,6 +127,9 @@ pub async fn put(id: &str, file: &web_sys::File, expires: f64) -> Result<(), JsV
     let record = Object::new();
     Reflect::set(&record, &"file".into(), file)?;
     Reflect::set(&record, &"expires".into(), &expires.into())?;
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(KEPT_MARK, "1");
+    }
     done(&store(IdbTransactionMode::Readwrite).await?.put_with_key(&record, &id.into())?).await.map(|_| ())
 }
 
@@ -142,9 +157,17 @@ pub async fn purge_expired() {
     let Ok(store) = store(IdbTransactionMode::Readonly).await else { return };
     let Ok(request) = store.get_all_keys() else { return };
     let Ok(keys) = done(&request).await else { return };
+    let mut left = 0;
     for key in js_sys::Array::from(&keys).iter().filter_map(|k| k.as_string()) {
         if get(&key).await.is_none() {
             delete(&key).await;
+        } else {
+            left += 1;
+        }
+    }
+    if left == 0 {
+        if let Some(storage) = local_storage() {
+            let _ = storage.remove_item(KEPT_MARK);
         }
     }
 }

@@ -241,6 +241,45 @@ test('a draft of an older definition version: fitting answers carried over, the 
   await expect(page.locator('.antrag-draft__copy')).toContainText('PKW');
 });
 
+test('expired drafts of every form and instance, and the files kept for them, go when any form opens', async ({ page }) => {
+  await page.goto('/?lang=de');
+  await page.evaluate(async () => {
+    const now = Date.now();
+    const draft = (formId: string, expiresAt: number) => JSON.stringify({
+      formId, version: '1.0.0', savedAt: now - 86400_000, startedAt: now - 86400_000, expiresAt, step: 0, writer: 'old', answers: {},
+    });
+    localStorage.setItem('antrag:draft:meldebescheinigung@1.0.0:main', draft('meldebescheinigung', now - 1000));
+    localStorage.setItem('antrag:draft:sondernutzung@1.0.0:embed-sondernutzung', draft('sondernutzung', now - 86400_000));
+    localStorage.setItem('antrag:draft:sondernutzung@1.0.0:main', draft('sondernutzung', now + 86400_000));
+    localStorage.setItem('antrag:files', '1');
+    await new Promise((resolve, reject) => {
+      const open = indexedDB.open('antrag-files', 1);
+      open.onupgradeneeded = () => open.result.createObjectStore('files');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('files', 'readwrite');
+        tx.objectStore('files').put({ file: new File(['x'], 'alt.pdf'), expires: now - 1000 }, 'expired-file');
+        tx.objectStore('files').put({ file: new File(['y'], 'neu.pdf'), expires: now + 86400_000 }, 'live-file');
+        tx.oncomplete = () => { open.result.close(); resolve(null); };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  });
+  // Another form opens: what expired anywhere goes, what is still valid stays.
+  await page.goto('/forms/bewohnerparkausweis?lang=de');
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('antrag:draft:'))))
+    .toEqual(['antrag:draft:sondernutzung@1.0.0:main']);
+  const keptFiles = () => page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('antrag-files', 1);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const keys = open.result.transaction('files').objectStore('files').getAllKeys();
+      keys.onsuccess = () => { open.result.close(); resolve(keys.result); };
+    };
+  }));
+  await expect.poll(keptFiles).toEqual(['live-file']);
+});
+
 test('expired drafts are gone, "delete" forgets, and an embedding site can switch drafts off', async ({ page }) => {
   await page.goto('/?lang=de');
   await page.evaluate(() => {

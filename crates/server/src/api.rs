@@ -220,7 +220,11 @@ pub(crate) async fn store_upload<E>(
         created_at: state.clock.now_rfc3339(),
         claimed: false,
     };
-    state.store.add_attachment(record).await.map_err(internal)?;
+    if let Err(error) = state.store.add_attachment(record).await {
+        // No record, no file: nothing is kept that no one can find or delete.
+        let _ = tokio::fs::remove_file(&final_path).await;
+        return Err(internal(error));
+    }
     tracing::info!(attachment = %attachment_id, size, media_type = %media_type, "attachment stored");
     Ok(FileRef { id: attachment_id, name, size, media_type, sha512: Some(sha512) })
 }

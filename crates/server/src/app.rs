@@ -210,8 +210,9 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     state.fit.listening_on(addr);
-    // Forget unclaimed uploads after the retention period, hourly.
+    // Forget unclaimed uploads after the retention period, and files no record names, hourly.
     let (store, days, clock) = (state.store.clone(), state.config.attachment_retention_days, state.clock);
+    let orphan_age = (state.config.upload_timeout * 2).max(Duration::from_secs(2 * 3600));
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -223,6 +224,11 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
             }
             if let Err(error) = store.purge_form_sessions(clock.now_rfc3339()).await {
                 tracing::error!(%error, "purging expired sessions failed");
+            }
+            match store.purge_orphan_files(orphan_age).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(removed = n, "files without a record purged"),
+                Err(error) => tracing::error!(%error, "purging files without a record failed"),
             }
             if let Err(error) = store.purge_inbox_sessions(clock.now_rfc3339()).await {
                 tracing::error!(%error, "purging expired inbox sessions failed");

@@ -422,6 +422,38 @@ impl Store {
         .await
     }
 
+    /// Delete files in the files directory that no attachment record names — an upload cut
+    /// off mid-way (`upload-*.part`), or a file whose record could not be written — once they
+    /// are older than `min_age` (longer than any upload may take). Returns how many.
+    pub async fn purge_orphan_files(&self, min_age: std::time::Duration) -> Result<usize, StoreError> {
+        let files = self.files.clone();
+        self.with(move |conn| {
+            let now = std::time::SystemTime::now();
+            let mut removed = 0;
+            for entry in std::fs::read_dir(&files)? {
+                let entry = entry?;
+                let old = entry
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|at| now.duration_since(at).is_ok_and(|age| age >= min_age));
+                let Some(name) = entry.file_name().to_str().map(str::to_owned) else { continue };
+                if !old || !entry.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
+                let recorded = !name.ends_with(".part")
+                    && conn
+                        .query_row("SELECT 1 FROM attachments WHERE id = ?1", [&name], |_| Ok(()))
+                        .optional()?
+                        .is_some();
+                if !recorded && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+            Ok(removed)
+        })
+        .await
+    }
+
     /// An attachment record.
     pub async fn attachment(&self, id: String) -> Result<Option<Attachment>, StoreError> {
         self.with(move |conn| {
@@ -577,6 +609,25 @@ mod tests {
         assert!(store.attachment("old".into()).await.unwrap().is_none());
         assert!(!store.files_dir().join("old").exists());
         assert!(store.attachment("a1".into()).await.unwrap().is_some());
+        // Files no record names (an upload cut off, a record that failed) go once they are old.
+        std::fs::write(store.files_dir().join("a1"), b"pdf").unwrap();
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+        for name in ["orphan", "upload-x.part", "fresh-orphan"] {
+            let file = std::fs::File::create(store.files_dir().join(name)).unwrap();
+            if name != "fresh-orphan" {
+                file.set_modified(long_ago).unwrap();
+            }
+        }
+        std::fs::File::options()
+            .write(true)
+            .open(store.files_dir().join("a1"))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        assert_eq!(store.purge_orphan_files(std::time::Duration::from_secs(2 * 3600)).await.unwrap(), 2);
+        assert!(store.files_dir().join("a1").exists(), "a recorded file stays");
+        assert!(store.files_dir().join("fresh-orphan").exists(), "a file may still be getting its record");
+        assert!(!store.files_dir().join("orphan").exists() && !store.files_dir().join("upload-x.part").exists());
         let mut unknown = submission("k3", "h3");
         unknown.attachment_ids = vec!["nope".into()];
         assert_eq!(store.submit(unknown).await.unwrap(), SubmitOutcome::AttachmentUnavailable("nope".into()));

@@ -463,11 +463,10 @@ async fn verify_and_store(
         let path = state.store.files_dir().join(&attachment.id);
         if tokio::fs::metadata(&path).await.is_err() {
             tokio::fs::write(&path, bytes).await.map_err(|e| Failure::Internal(crate::api::internal(e)))?;
-            state
-                .store
-                .add_attachment(attachment.clone())
-                .await
-                .map_err(|e| Failure::Internal(crate::api::internal(e)))?;
+            if let Err(error) = state.store.add_attachment(attachment.clone()).await {
+                let _ = tokio::fs::remove_file(&path).await;
+                return Err(Failure::Internal(crate::api::internal(error)));
+            }
         }
     }
     let def = entry.form.def();
