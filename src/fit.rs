@@ -69,8 +69,10 @@ pub enum KeyError {
     NoWrapKey,
     /// A stated algorithm other than RSA-OAEP-256.
     WrongAlgorithm(String),
-    /// The key is not the one the destination named.
+    /// The key has no `kid`, or not the one the destination named.
     WrongKid,
+    /// The key comes without its certificate chain (`x5c`).
+    NoChain,
     /// Parts are missing or broken.
     Malformed(&'static str),
 }
@@ -83,20 +85,26 @@ impl std::fmt::Display for KeyError {
             KeyError::NoWrapKey => f.write_str("the key may not be used to wrap keys (key_ops lacks wrapKey)"),
             KeyError::WrongAlgorithm(alg) => write!(f, "the key is for {alg}, not RSA-OAEP-256"),
             KeyError::WrongKid => f.write_str("the key is not the one the destination names"),
+            KeyError::NoChain => f.write_str("the key comes without its certificate chain (x5c)"),
             KeyError::Malformed(what) => write!(f, "the key is malformed: {what}"),
         }
     }
 }
 
 /// Check a destination's public key before anything is encrypted for it: RSA, 4096 bits,
-/// `key_ops` containing `wrapKey`, algorithm RSA-OAEP-256 (when stated), the expected key id.
+/// `key_ops` containing `wrapKey`, algorithm RSA-OAEP-256 (when stated), the expected key id
+/// (required), and a certificate chain. The chain itself is verified up to the Verwaltungs-PKI
+/// by the relay before it passes the key on (`crates/server/src/fitconnect/keytrust.rs`).
 pub fn check_key(jwk: &Value, kid: &str) -> Result<(), KeyError> {
     let kty = jwk["kty"].as_str().ok_or(KeyError::Malformed("no kty"))?;
     if kty != "RSA" {
         return Err(KeyError::NotRsa(kty.to_owned()));
     }
-    if jwk["kid"].as_str().is_some_and(|k| k != kid) {
+    if jwk["kid"].as_str() != Some(kid) {
         return Err(KeyError::WrongKid);
+    }
+    if !jwk["x5c"].as_array().is_some_and(|chain| !chain.is_empty() && chain.iter().all(Value::is_string)) {
+        return Err(KeyError::NoChain);
     }
     let ops = jwk["key_ops"].as_array().ok_or(KeyError::NoWrapKey)?;
     if !ops.iter().any(|o| o == "wrapKey") {
@@ -274,7 +282,7 @@ mod tests {
     fn rsa_key(bytes: usize) -> Value {
         let mut n = vec![0xc3u8; bytes];
         n[0] = 0xd1;
-        json!({ "kty": "RSA", "kid": "k1", "alg": "RSA-OAEP-256", "key_ops": ["wrapKey"], "n": base64url(&n), "e": "AQAB" })
+        json!({ "kty": "RSA", "kid": "k1", "alg": "RSA-OAEP-256", "key_ops": ["wrapKey"], "n": base64url(&n), "e": "AQAB", "x5c": ["MIIB"] })
     }
 
     #[test]
@@ -302,6 +310,12 @@ mod tests {
         alg["alg"] = json!("RSA1_5");
         assert_eq!(check_key(&alg, "k1"), Err(KeyError::WrongAlgorithm("RSA1_5".into())));
         assert_eq!(check_key(&rsa_key(512), "other"), Err(KeyError::WrongKid));
+        let mut no_kid = rsa_key(512);
+        no_kid.as_object_mut().unwrap().remove("kid");
+        assert_eq!(check_key(&no_kid, "k1"), Err(KeyError::WrongKid), "kid is required");
+        let mut no_chain = rsa_key(512);
+        no_chain.as_object_mut().unwrap().remove("x5c");
+        assert_eq!(check_key(&no_chain, "k1"), Err(KeyError::NoChain));
         let mut broken = rsa_key(512);
         broken["n"] = json!("not base64url!");
         assert_eq!(check_key(&broken, "k1"), Err(KeyError::Malformed("no modulus n")));

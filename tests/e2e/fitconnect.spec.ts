@@ -159,20 +159,27 @@ test('tampered ciphertext is refused by the destination with a clear message', a
   await expectAccessible(page, 'FIT-Connect: refused');
 });
 
-test('a destination key that may not wrap keys is refused before anything is encrypted', async ({ page }) => {
-  await page.route('**/api/v1/fit-connect/destinations/*/keys/*', async (route) => {
-    const response = await route.fetch();
-    const jwk = await response.json();
-    jwk.key_ops = ['encrypt'];
-    await route.fulfill({ response, json: jwk });
+const badKeys: [string, (jwk: any) => void][] = [
+  ['may not wrap keys', (jwk) => { jwk.key_ops = ['encrypt']; }],
+  ['comes without its certificate chain', (jwk) => { delete jwk.x5c; }],
+  ['names no key id', (jwk) => { delete jwk.kid; }],
+];
+for (const [what, spoil] of badKeys) {
+  test(`a destination key that ${what} is refused before anything is encrypted`, async ({ page }) => {
+    await page.route('**/api/v1/fit-connect/destinations/*/keys/*', async (route) => {
+      const response = await route.fetch();
+      const jwk = await response.json();
+      spoil(jwk);
+      await route.fulfill({ response, json: jwk });
+    });
+    const creates: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/fit-connect/submissions')) creates.push(r.url()); });
+    await fill(page, pdf(2_000));
+    await page.locator('button[data-action="submit"]').click();
+    await expect(page.locator('.antrag-send-status')).toContainText('keinen gültigen Schlüssel', { timeout: 30_000 });
+    expect(creates).toHaveLength(0);
   });
-  const creates: string[] = [];
-  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/fit-connect/submissions')) creates.push(r.url()); });
-  await fill(page, pdf(2_000));
-  await page.locator('button[data-action="submit"]').click();
-  await expect(page.locator('.antrag-send-status')).toContainText('keinen gültigen Schlüssel', { timeout: 30_000 });
-  expect(creates).toHaveLength(0);
-});
+}
 
 test('a 10 MB attachment is encrypted in the browser and arrives whole', async ({ page, request }) => {
   // How long the encryption takes is measured by `make bench` (the test clock here fakes the

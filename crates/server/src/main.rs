@@ -248,6 +248,10 @@ struct ServeArgs {
     /// test destination.
     #[arg(long, env = "ANTRAG_FIT_CONNECT_METADATA_SCHEMA")]
     fit_connect_metadata_schema: Option<PathBuf>,
+    /// Root certificates (PEM) of the Verwaltungs-PKI: a destination's key is passed to the
+    /// browser only when its x5c chain ends in one of them. Required with --fit-connect-api.
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_TRUST_ROOTS")]
+    fit_connect_trust_roots: Option<PathBuf>,
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
@@ -564,6 +568,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         client_secret: args.fit_connect_client_secret,
         test_destination: args.fit_connect_test_destination,
         metadata_schema: args.fit_connect_metadata_schema,
+        trust_roots: args.fit_connect_trust_roots,
     };
     let inbox_token = match inbox_token(args.inbox_token, args.inbox_token_file.as_deref()) {
         Ok(token) => token,

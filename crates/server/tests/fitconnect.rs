@@ -80,6 +80,7 @@ impl Sender {
         assert_eq!(key["key_ops"], json!(["wrapKey"]));
         assert_eq!(key["alg"], "RSA-OAEP-256");
         assert!(key.get("d").is_none(), "the private key never leaves the destination");
+        assert!(key["x5c"].as_array().is_some_and(|chain| chain.len() == 2), "the key comes with its chain: {key}");
         // josekit's encrypter wants `encrypt` in key_ops where WebCrypto and FIT-Connect say
         // `wrapKey`; the sender here only needs the public parts.
         let mut public = key.as_object().unwrap().clone();
@@ -406,4 +407,27 @@ async fn an_upload_past_the_limit_is_cut_off_while_it_streams() {
     assert_eq!(streamed.status(), 413);
     // A JWE within the limit still goes through.
     assert_eq!(sender.upload(&sid, &id, sender.encrypt(&[7u8; 1000], "application/octet-stream")).await, 204);
+}
+
+#[tokio::test]
+async fn a_key_whose_chain_ends_in_no_trusted_root_is_not_passed_on() {
+    // The relay trusts only the roots it is given: here a CA the test made, which did not
+    // issue the test destination's key.
+    let dir = tempfile::tempdir().unwrap();
+    let roots = dir.path().join("roots.pem");
+    let (other, _) = antrag_server::fitconnect::keytrust::test_ca("Fremde Wurzel", 946_684_800, 4_102_444_800).unwrap();
+    std::fs::write(&roots, other.to_pem().unwrap()).unwrap();
+    let server = start_with(&["--fit-connect-trust-roots", roots.to_str().unwrap()]).await;
+    let http = reqwest::Client::new();
+    let transport: Value = support::json(http.get(format!("{}/forms/{FORM}/transport", server.base))).await;
+    let destination = transport["destinationId"].as_str().unwrap();
+    let info: Value = support::json(http.get(format!("{}/fit-connect/destinations/{destination}", server.base))).await;
+    let kid = info["encryptionKid"].as_str().unwrap();
+    let r =
+        http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 502);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["type"].as_str().unwrap().ends_with("fit-connect-key-untrusted"), "{body}");
+    assert!(body["detail"].as_str().unwrap().contains("does not verify"), "{body}");
+    assert!(body.get("n").is_none(), "the untrusted key itself is not passed on");
 }

@@ -22,6 +22,7 @@
 
 pub mod destination;
 pub mod expiring;
+pub mod keytrust;
 pub mod metadata;
 pub mod relay;
 
@@ -62,6 +63,9 @@ pub struct FitConnectConfig {
     pub test_destination: bool,
     /// The official metadata JSON Schema, checked by the test destination when given.
     pub metadata_schema: Option<PathBuf>,
+    /// Root certificates (PEM) a destination key's chain must end in (the Verwaltungs-PKI);
+    /// needed with `api`; with only the test destination its test CA.
+    pub trust_roots: Option<PathBuf>,
 }
 
 /// Runtime state of the FIT-Connect relay.
@@ -75,6 +79,7 @@ pub struct FitConnect {
     token: tokio::sync::Mutex<Option<(String, Instant)>>,
     created: Mutex<expiring::Expiring<()>>,
     self_base: OnceLock<String>,
+    roots: Option<keytrust::TrustRoots>,
     /// The test destination, when served.
     pub destination: Option<destination::TestDestination>,
 }
@@ -132,6 +137,21 @@ impl FitConnect {
         if config.api.is_some() && config.token_url.is_none() {
             return Err("--fit-connect-api needs --fit-connect-token-url".into());
         }
+        let roots = match (&config.trust_roots, &config.api, &destination) {
+            (Some(path), _, _) => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("--fit-connect-trust-roots {}: cannot read it ({e})", path.display()))?;
+                Some(
+                    keytrust::TrustRoots::from_pem(&pem)
+                        .map_err(|e| format!("--fit-connect-trust-roots {}: {e}", path.display()))?,
+                )
+            }
+            (None, None, Some(d)) => Some(keytrust::TrustRoots::of(vec![d.test_ca.clone()])),
+            (None, Some(_), _) if !forms.is_empty() => {
+                return Err("--fit-connect-api needs --fit-connect-trust-roots: the root certificates (PEM) of the Verwaltungs-PKI that destination keys must chain to".into())
+            }
+            (None, _, _) => None,
+        };
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()
@@ -146,6 +166,7 @@ impl FitConnect {
             token: tokio::sync::Mutex::new(None),
             created: Mutex::new(expiring::Expiring::new(MAX_RELAYED, destination::SUBMISSION_LIFETIME)),
             self_base: OnceLock::new(),
+            roots,
             destination,
         })
     }
@@ -186,6 +207,14 @@ impl FitConnect {
     /// The destination of a form that goes over FIT-Connect.
     pub fn destination_of(&self, form: &str) -> Option<&str> {
         self.forms.get(form).map(String::as_str)
+    }
+
+    /// Check a destination's published key (see [`keytrust`]) on the day `unix_time`.
+    fn check_key(&self, jwk: &Value, kid: &str, unix_time: i64) -> Result<(), String> {
+        match &self.roots {
+            Some(roots) => roots.check(jwk, kid, unix_time),
+            None => Err("no trust roots are configured (--fit-connect-trust-roots)".into()),
+        }
     }
 
     fn allowed_destination(&self, id: &str) -> bool {

@@ -70,7 +70,27 @@ async fn get_key(
         return Err(forbidden_destination());
     }
     let kid: String = kid.chars().filter(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c)).collect();
-    state.fit.forward(Method::GET, &format!("/destinations/{destination}/keys/{kid}"), None, bytes::Bytes::new()).await
+    let response = state
+        .fit
+        .forward(Method::GET, &format!("/destinations/{destination}/keys/{kid}"), None, bytes::Bytes::new())
+        .await?;
+    if !response.status().is_success() {
+        return Ok(response);
+    }
+    // A browser encrypts for this key: pass it on only when its certificate chain holds.
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 256 * 1024).await.map_err(|_| relay_problem("answer broke off"))?;
+    let jwk: Value = serde_json::from_slice(&bytes).map_err(|_| relay_problem("the key is not JSON"))?;
+    if let Err(reason) = state.fit.check_key(&jwk, &kid, state.clock.now().unix_timestamp()) {
+        tracing::warn!(destination = %destination, kid = %kid, reason = %reason, "FIT-Connect key refused");
+        return Err(Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "fit-connect-key-untrusted",
+            "The destination's key is not trusted",
+            format!("the key {kid} of destination {destination} was refused: {reason}"),
+        ));
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
 }
 
 async fn create_submission(

@@ -31,6 +31,10 @@ pub mod routes;
 
 const KEY_FILE: &str = "fit-connect-test-destination.json";
 
+const TEST_CA_NAME: &str = "Antrag FIT-Connect Test-CA (nur für Tests)";
+const TEST_VALID_FROM: i64 = 946_684_800; // 2000-01-01
+const TEST_VALID_UNTIL: i64 = 4_102_444_800; // 2100-01-01
+
 /// Submissions the destination keeps at once; more are refused with 503 until some expire.
 pub const MAX_SUBMISSIONS: usize = 10_000;
 
@@ -54,6 +58,8 @@ pub struct TestDestination {
     public_jwk: Jwk,
     decrypter: RsaesJweDecrypter,
     metadata_schema: Option<jsonschema::Validator>,
+    /// The test CA that issued the key's certificate.
+    pub test_ca: openssl::x509::X509,
     tokens: Mutex<HashMap<String, Instant>>,
     submissions: Mutex<Expiring<Submission>>,
 }
@@ -110,6 +116,31 @@ impl TestDestination {
         public.set_key_id(&kid);
         public.set_algorithm("RSA-OAEP-256");
         public.set_key_operations(vec!["wrapKey"]);
+        // Its certificate chain, from a test CA made now (a test key: valid 2000–2100, so any
+        // test date works); the relay trusts this CA when no roots are configured.
+        let (test_ca, ca_key) = super::keytrust::test_ca(TEST_CA_NAME, TEST_VALID_FROM, TEST_VALID_UNTIL)?;
+        let rsa_public = {
+            let n = private.parameter("n").and_then(Value::as_str).and_then(base64url);
+            let e = private.parameter("e").and_then(Value::as_str).and_then(base64url);
+            let (n, e) = n.zip(e).ok_or_else(|| format!("{}: no n or e", file.display()))?;
+            let rsa = openssl::rsa::Rsa::from_public_components(
+                openssl::bn::BigNum::from_slice(&n).map_err(|e| e.to_string())?,
+                openssl::bn::BigNum::from_slice(&e).map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| e.to_string())?;
+            openssl::pkey::PKey::from_rsa(rsa).map_err(|e| e.to_string())?
+        };
+        let leaf = super::keytrust::issue(
+            &test_ca,
+            &ca_key,
+            "Antrag FIT-Connect-Testziel",
+            &rsa_public,
+            TEST_VALID_FROM,
+            TEST_VALID_UNTIL,
+        )?;
+        let chain =
+            [&leaf, &test_ca].iter().map(|c| c.to_der().map_err(|e| e.to_string())).collect::<Result<Vec<_>, _>>()?;
+        public.set_x509_certificate_chain(&chain);
         let metadata_schema = match metadata_schema {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -131,6 +162,7 @@ impl TestDestination {
             public_jwk: public,
             decrypter,
             metadata_schema,
+            test_ca,
             tokens: Mutex::new(HashMap::new()),
             submissions: Mutex::new(Expiring::new(MAX_SUBMISSIONS, SUBMISSION_LIFETIME)),
         })
