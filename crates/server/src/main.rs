@@ -252,6 +252,11 @@ struct ServeArgs {
     /// browser only when its x5c chain ends in one of them. Required with --fit-connect-api.
     #[arg(long, env = "ANTRAG_FIT_CONNECT_TRUST_ROOTS")]
     fit_connect_trust_roots: Option<PathBuf>,
+    /// Certificate revocation lists (PEM) of the Verwaltungs-PKI, kept current by a job of the
+    /// operator; read again at every key check. A key whose chain no current list covers is
+    /// refused.
+    #[arg(long, env = "ANTRAG_FIT_CONNECT_CRLS")]
+    fit_connect_crls: Option<PathBuf>,
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
@@ -569,6 +574,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         test_destination: args.fit_connect_test_destination,
         metadata_schema: args.fit_connect_metadata_schema,
         trust_roots: args.fit_connect_trust_roots,
+        crls: args.fit_connect_crls,
     };
     let inbox_token = match inbox_token(args.inbox_token, args.inbox_token_file.as_deref()) {
         Ok(token) => token,

@@ -431,3 +431,25 @@ async fn a_key_whose_chain_ends_in_no_trusted_root_is_not_passed_on() {
     assert!(body["detail"].as_str().unwrap().contains("does not verify"), "{body}");
     assert!(body.get("n").is_none(), "the untrusted key itself is not passed on");
 }
+
+#[tokio::test]
+async fn without_a_current_revocation_list_for_its_chain_a_key_is_not_passed_on() {
+    // Revocation lists are configured, but none of them is from the CA of the test
+    // destination's key: the relay fails closed.
+    let dir = tempfile::tempdir().unwrap();
+    let lists = dir.path().join("lists.pem");
+    let (ca, key) = antrag_server::fitconnect::keytrust::test_ca("Andere CA", 946_684_800, 4_102_444_800).unwrap();
+    let list = antrag_server::fitconnect::keytrust::test_crl(&ca, &key, &[], 946_684_800, 4_102_444_800).unwrap();
+    std::fs::write(&lists, list.to_pem().unwrap()).unwrap();
+    let server = start_with(&["--fit-connect-crls", lists.to_str().unwrap()]).await;
+    let http = reqwest::Client::new();
+    let transport: Value = support::json(http.get(format!("{}/forms/{FORM}/transport", server.base))).await;
+    let destination = transport["destinationId"].as_str().unwrap();
+    let info: Value = support::json(http.get(format!("{}/fit-connect/destinations/{destination}", server.base))).await;
+    let kid = info["encryptionKid"].as_str().unwrap();
+    let r =
+        http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap();
+    assert_eq!(r.status(), 502);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("no current revocation list"), "{body}");
+}

@@ -8,9 +8,13 @@
 //!   constraints) up to one of the configured roots (`--fit-connect-trust-roots`, PEM);
 //! - the first certificate holds exactly the JWK's public key (`n`, `e`).
 //!
+//! - with revocation lists configured (`--fit-connect-crls`, PEM, re-read at every check so an
+//!   operator's refresh job takes effect at once): every certificate below the root is covered
+//!   by a current list of its issuer (signature verified, `nextUpdate` not passed) and is not
+//!   on it. A certificate no current list covers is refused — an outdated file fails closed.
+//!
 //! The test destination issues its key from a test CA made at start; with it and no roots
-//! configured, that CA is the only root. Revocation (CRL/OCSP of the Verwaltungs-PKI) is not
-//! checked yet; see docs/fit-connect.md.
+//! configured, that CA is the only root. OCSP is not asked; see docs/fit-connect.md.
 
 use base64::Engine;
 use openssl::asn1::Asn1Time;
@@ -22,17 +26,32 @@ use openssl::stack::Stack;
 use openssl::x509::extension::{BasicConstraints, KeyUsage};
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::verify::X509VerifyParam;
-use openssl::x509::{X509Builder, X509NameBuilder, X509StoreContext, X509};
+use openssl::x509::{CrlStatus, X509Builder, X509Crl, X509NameBuilder, X509StoreContext, X509};
 use serde_json::Value;
 
-/// Root certificates a key's chain must end in.
+/// Root certificates a key's chain must end in, and where the revocation lists are.
 #[derive(Clone)]
-pub struct TrustRoots(Vec<X509>);
+pub struct TrustRoots(Vec<X509>, Option<std::path::PathBuf>);
 
 impl std::fmt::Debug for TrustRoots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TrustRoots({} certificates)", self.0.len())
+        write!(f, "TrustRoots({} certificates, revocation lists {:?})", self.0.len(), self.1)
     }
+}
+
+/// The certificate revocation lists of a PEM file (`BEGIN X509 CRL` blocks).
+pub fn crls_from_pem(pem: &[u8]) -> Result<Vec<X509Crl>, String> {
+    let text = std::str::from_utf8(pem).map_err(|_| "not PEM text")?;
+    const BEGIN: &str = "-----BEGIN X509 CRL-----";
+    let mut lists = Vec::new();
+    for block in text.split(BEGIN).skip(1) {
+        let pem = format!("{BEGIN}{block}");
+        lists.push(X509Crl::from_pem(pem.as_bytes()).map_err(|e| format!("a revocation list is broken ({e})"))?);
+    }
+    if lists.is_empty() {
+        return Err("no revocation list (BEGIN X509 CRL) in the file".into());
+    }
+    Ok(lists)
 }
 
 impl TrustRoots {
@@ -42,12 +61,21 @@ impl TrustRoots {
         if roots.is_empty() {
             return Err("no certificate in the file".into());
         }
-        Ok(TrustRoots(roots))
+        Ok(TrustRoots(roots, None))
     }
 
     /// Exactly these certificates.
     pub fn of(roots: Vec<X509>) -> TrustRoots {
-        TrustRoots(roots)
+        TrustRoots(roots, None)
+    }
+
+    /// Check revocation against the lists in the PEM file `path` (read now, to fail at start
+    /// when it is unusable, and again at every check).
+    pub fn with_revocation_lists(mut self, path: std::path::PathBuf) -> Result<TrustRoots, String> {
+        let pem = std::fs::read(&path).map_err(|e| format!("cannot read it ({e})"))?;
+        crls_from_pem(&pem)?;
+        self.1 = Some(path);
+        Ok(self)
     }
 
     /// Check the key `jwk`, published for `kid`, on the day `unix_time` (see the module).
@@ -93,8 +121,73 @@ impl TrustRoots {
         if !same("n", rsa.n()) || !same("e", rsa.e()) {
             return Err("the certificate is for another key than the JWK".into());
         }
+        if let Some(path) = &self.1 {
+            let pem = std::fs::read(path).map_err(|e| format!("the revocation lists cannot be read ({e})"))?;
+            let lists = crls_from_pem(&pem)?;
+            // Each certificate's issuer: the next in the chain, the last one's a root.
+            for (i, cert) in certs.iter().enumerate() {
+                let issuer = certs[i + 1..]
+                    .iter()
+                    .chain(self.0.iter())
+                    .find(|c| c.subject_name().try_cmp(cert.issuer_name()).is_ok_and(|o| o.is_eq()))
+                    .ok_or_else(|| format!("x5c[{i}]: its issuer is unknown"))?;
+                if cert.subject_name().try_cmp(issuer.subject_name()).is_ok_and(|o| o.is_eq()) {
+                    continue; // a root itself
+                }
+                not_revoked(cert, issuer, &lists, unix_time).map_err(|reason| format!("x5c[{i}]: {reason}"))?;
+            }
+        }
         Ok(())
     }
+}
+
+/// Whether a current list of `issuer` covers `cert` without listing it.
+fn not_revoked(cert: &X509, issuer: &X509, lists: &[X509Crl], unix_time: i64) -> Result<(), String> {
+    let key = issuer.public_key().map_err(|e| e.to_string())?;
+    let now = Asn1Time::from_unix(unix_time as _).map_err(|e| e.to_string())?;
+    let current = lists.iter().find(|list| {
+        list.issuer_name().try_cmp(issuer.subject_name()).is_ok_and(|o| o.is_eq())
+            && list.verify(&key).unwrap_or(false)
+            && list.last_update() <= now
+            && list.next_update().is_some_and(|next| next >= now)
+    });
+    match current.map(|list| list.get_by_cert(cert)) {
+        None => Err("no current revocation list of its issuer".into()),
+        Some(CrlStatus::Revoked(_)) => Err("the certificate is revoked".into()),
+        Some(CrlStatus::NotRevoked | CrlStatus::RemoveFromCrl(_)) => Ok(()),
+    }
+}
+
+/// A revocation list of the CA, valid `from`–`until`, listing `revoked` (for tests).
+pub fn test_crl(
+    ca: &X509,
+    ca_key: &PKey<Private>,
+    revoked: &[&X509],
+    from: i64,
+    until: i64,
+) -> Result<X509Crl, String> {
+    let e = |e: openssl::error::ErrorStack| e.to_string();
+    let mut builder = openssl::x509::X509CrlBuilder::new().map_err(e)?;
+    builder.set_issuer_name(ca.subject_name()).map_err(e)?;
+    let aki = {
+        let dummy = X509Builder::new().map_err(e)?;
+        let context = dummy.x509v3_context(Some(ca), None);
+        openssl::x509::extension::AuthorityKeyIdentifier::new().issuer(true).build(&context).map_err(e)?
+    };
+    builder.append_extension(aki).map_err(e)?;
+    let number = openssl::x509::extension::CrlNumber::new(BigNum::from_u32(from as u32).map_err(e)?).map_err(e)?;
+    builder.append_extension(number.build().map_err(e)?).map_err(e)?;
+    let (from, until) = (Asn1Time::from_unix(from as _).map_err(e)?, Asn1Time::from_unix(until as _).map_err(e)?);
+    builder.set_last_update(&from).map_err(e)?;
+    builder.set_next_update(&until).map_err(e)?;
+    for cert in revoked {
+        let mut entry = openssl::x509::X509RevokedBuilder::new().map_err(e)?;
+        entry.set_serial_number(cert.serial_number()).map_err(e)?;
+        entry.set_revocation_date(&from).map_err(e)?;
+        builder.add_revoked(entry.build()).map_err(e)?;
+    }
+    builder.sign(ca_key, MessageDigest::sha256()).map_err(e)?;
+    builder.build().map_err(e)
 }
 
 /// A self-signed CA for tests and the test destination: certificate and private key.
@@ -180,6 +273,10 @@ mod tests {
 
     struct Setup {
         root: X509,
+        root_key: PKey<Private>,
+        inter: X509,
+        inter_key: PKey<Private>,
+        leaf: X509,
         jwk: Value,
     }
 
@@ -200,7 +297,7 @@ mod tests {
             "n": b64url(key.n().to_vec()), "e": b64url(key.e().to_vec()),
             "x5c": [x5c_entry(&leaf).unwrap(), x5c_entry(&inter).unwrap()],
         });
-        Setup { root, jwk }
+        Setup { root, root_key, inter, inter_key, leaf, jwk }
     }
 
     #[test]
@@ -242,5 +339,41 @@ mod tests {
         let mut short = s.jwk.clone();
         short["x5c"] = json!([s.jwk["x5c"][0]]);
         assert!(roots.check(&short, "k1", NOW).is_err());
+    }
+
+    fn pem_file(lists: &[&X509Crl]) -> tempfile::NamedTempFile {
+        let mut file = tempfile::NamedTempFile::new().unwrap();
+        for list in lists {
+            std::io::Write::write_all(&mut file, &list.to_pem().unwrap()).unwrap();
+        }
+        file
+    }
+
+    #[test]
+    fn revoked_certificates_and_outdated_lists_are_refused() {
+        let s = setup(NOW + 30 * DAY);
+        let roots = || TrustRoots::of(vec![s.root.clone()]);
+        let check = |lists: &[&X509Crl]| {
+            let file = pem_file(lists);
+            roots().with_revocation_lists(file.path().to_owned()).unwrap().check(&s.jwk, "k1", NOW)
+        };
+        // Current lists of the root (for the intermediate) and of the intermediate (for the leaf).
+        let root_list = test_crl(&s.root, &s.root_key, &[], NOW - DAY, NOW + 7 * DAY).unwrap();
+        let inter_list = test_crl(&s.inter, &s.inter_key, &[], NOW - DAY, NOW + 7 * DAY).unwrap();
+        check(&[&root_list, &inter_list]).unwrap();
+        // The leaf revoked.
+        let revoking = test_crl(&s.inter, &s.inter_key, &[&s.leaf], NOW - DAY, NOW + 7 * DAY).unwrap();
+        assert!(check(&[&root_list, &revoking]).unwrap_err().contains("x5c[0]: the certificate is revoked"));
+        // The intermediate revoked by the root.
+        let inter_list = test_crl(&s.inter, &s.inter_key, &[], NOW - DAY, NOW + 7 * DAY).unwrap();
+        let root_revoking = test_crl(&s.root, &s.root_key, &[&s.inter], NOW - DAY, NOW + 7 * DAY).unwrap();
+        assert!(check(&[&root_revoking, &inter_list]).unwrap_err().contains("x5c[1]: the certificate is revoked"));
+        // A list past its nextUpdate covers nothing: fail closed.
+        let old = test_crl(&s.inter, &s.inter_key, &[], NOW - 30 * DAY, NOW - DAY).unwrap();
+        assert!(check(&[&root_list, &old]).unwrap_err().contains("no current revocation list"));
+        // A list signed by another key does not count.
+        let (_, stranger) = test_ca("Test Behörden-CA", NOW - DAY, NOW + DAY).unwrap();
+        let forged = test_crl(&s.inter, &stranger, &[], NOW - DAY, NOW + 7 * DAY).unwrap();
+        assert!(check(&[&root_list, &forged]).unwrap_err().contains("no current revocation list"));
     }
 }

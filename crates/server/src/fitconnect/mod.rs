@@ -66,6 +66,8 @@ pub struct FitConnectConfig {
     /// Root certificates (PEM) a destination key's chain must end in (the Verwaltungs-PKI);
     /// needed with `api`; with only the test destination its test CA.
     pub trust_roots: Option<PathBuf>,
+    /// Certificate revocation lists (PEM) checked with the roots, re-read at every key check.
+    pub crls: Option<PathBuf>,
 }
 
 /// Runtime state of the FIT-Connect relay.
@@ -151,6 +153,20 @@ impl FitConnect {
                 return Err("--fit-connect-api needs --fit-connect-trust-roots: the root certificates (PEM) of the Verwaltungs-PKI that destination keys must chain to".into())
             }
             (None, _, _) => None,
+        };
+        let roots = match (roots, &config.crls) {
+            (Some(roots), Some(path)) => Some(
+                roots
+                    .with_revocation_lists(path.clone())
+                    .map_err(|e| format!("--fit-connect-crls {}: {e}", path.display()))?,
+            ),
+            (None, Some(_)) => return Err("--fit-connect-crls needs --fit-connect-trust-roots".into()),
+            (roots, None) => {
+                if config.api.is_some() && roots.is_some() {
+                    tracing::warn!("FIT-Connect keys are not checked for revocation: give --fit-connect-crls");
+                }
+                roots
+            }
         };
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(120))
