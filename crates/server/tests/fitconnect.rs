@@ -418,13 +418,7 @@ async fn a_key_whose_chain_ends_in_no_trusted_root_is_not_passed_on() {
     let (other, _) = antrag_server::fitconnect::keytrust::test_ca("Fremde Wurzel", 946_684_800, 4_102_444_800).unwrap();
     std::fs::write(&roots, other.to_pem().unwrap()).unwrap();
     let server = start_with(&["--fit-connect-trust-roots", roots.to_str().unwrap()]).await;
-    let http = reqwest::Client::new();
-    let transport: Value = support::json(http.get(format!("{}/forms/{FORM}/transport", server.base))).await;
-    let destination = transport["destinationId"].as_str().unwrap();
-    let info: Value = support::json(http.get(format!("{}/fit-connect/destinations/{destination}", server.base))).await;
-    let kid = info["encryptionKid"].as_str().unwrap();
-    let r =
-        http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap();
+    let r = fetch_key(&server).await;
     assert_eq!(r.status(), 502);
     let body: Value = r.json().await.unwrap();
     assert!(body["type"].as_str().unwrap().ends_with("fit-connect-key-untrusted"), "{body}");
@@ -442,14 +436,18 @@ async fn without_a_current_revocation_list_for_its_chain_a_key_is_not_passed_on(
     let list = antrag_server::fitconnect::keytrust::test_crl(&ca, &key, &[], 946_684_800, 4_102_444_800).unwrap();
     std::fs::write(&lists, list.to_pem().unwrap()).unwrap();
     let server = start_with(&["--fit-connect-crls", lists.to_str().unwrap()]).await;
+    let r = fetch_key(&server).await;
+    assert_eq!(r.status(), 502);
+    let body: Value = r.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("no current revocation list"), "{body}");
+}
+
+/// The destination's key through the relay, as a browser asks for it.
+async fn fetch_key(server: &Server) -> reqwest::Response {
     let http = reqwest::Client::new();
     let transport: Value = support::json(http.get(format!("{}/forms/{FORM}/transport", server.base))).await;
     let destination = transport["destinationId"].as_str().unwrap();
     let info: Value = support::json(http.get(format!("{}/fit-connect/destinations/{destination}", server.base))).await;
     let kid = info["encryptionKid"].as_str().unwrap();
-    let r =
-        http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap();
-    assert_eq!(r.status(), 502);
-    let body: Value = r.json().await.unwrap();
-    assert!(body["detail"].as_str().unwrap().contains("no current revocation list"), "{body}");
+    http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap()
 }
