@@ -157,19 +157,11 @@ fn compile_nodes(nodes: &[Node]) -> Vec<Compiled> {
         .collect()
 }
 
-/// A definition's pattern, matched against the whole answer: it must be a regular expression on
-/// its own before it is anchored as `^(?:pattern)$` — else `\d{5})|(?:.*` would close the
-/// wrapper's group and match anything.
-pub fn anchored_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
-    regex_lite::Regex::new(pattern)?;
-    regex_lite::Regex::new(&format!("^(?:{pattern})$"))
-}
-
 fn compile_field(f: &Field) -> CompiledField {
     let c = &f.constraints;
     CompiledField {
-        pattern: c.pattern.as_deref().and_then(|p| anchored_pattern(p).ok()),
-        pattern_broken: c.pattern.as_deref().is_some_and(|p| anchored_pattern(p).is_err()),
+        pattern: c.pattern.as_deref().and_then(|p| lint::anchored_pattern(p).ok()),
+        pattern_broken: c.pattern.as_deref().is_some_and(|p| lint::anchored_pattern(p).is_err()),
         min_date: c.min_date.as_deref().and_then(DateBound::parse),
         max_date: c.max_date.as_deref().and_then(DateBound::parse),
         options: (f.kind == Kind::Select)

@@ -665,7 +665,7 @@ impl Linter<'_> {
         }
         if let Some(pattern) = &c.pattern {
             not_for("pattern", text || numeric, &mut self.out);
-            if let Err(e) = crate::form::anchored_pattern(pattern) {
+            if let Err(e) = anchored_pattern(pattern) {
                 let detail = e.to_string();
                 let first = detail.lines().last().unwrap_or(&detail).trim().to_owned();
                 self.out.push(problem(
@@ -948,4 +948,12 @@ impl Linter<'_> {
             }
         }
     }
+}
+
+/// A definition's pattern, matched against the whole answer: it must be a regular expression on
+/// its own before it is anchored as `^(?:pattern)$` — else `\d{5})|(?:.*` would close the
+/// wrapper's group and match anything.
+pub fn anchored_pattern(pattern: &str) -> Result<regex_lite::Regex, regex_lite::Error> {
+    regex_lite::Regex::new(pattern)?;
+    regex_lite::Regex::new(&format!("^(?:{pattern})$"))
 }

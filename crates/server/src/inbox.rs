@@ -2,7 +2,8 @@
 //! attachments, so a demo shows where an application arrives. Server-rendered, no script,
 //! every value HTML-escaped; it works under the same strict CSP as the app.
 //!
-//! Signing in takes the inbox token once (throttled per client: [`LOGINS_PER_MINUTE`]) and
+//! Signing in takes the inbox token once (throttled per client:
+//! [`crate::state::INBOX_LOGINS_PER_MINUTE`]) and
 //! opens a session: a random id in an `HttpOnly`, `SameSite=Strict` cookie (`Secure` when the
 //! browser came over HTTPS), valid for [`SESSION_HOURS`], kept in the store and revoked there
 //! on sign-out. The token itself never goes into a cookie. API clients send the token as
@@ -26,9 +27,6 @@ const COOKIE: &str = "antrag_inbox";
 
 /// How long a clerk stays signed in.
 pub const SESSION_HOURS: i64 = 8;
-
-/// Sign-in attempts allowed per client address and minute.
-pub const LOGINS_PER_MINUTE: u32 = 10;
 
 const CSS: &str = r#"
 body { margin: 0; font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; background: #fff; }

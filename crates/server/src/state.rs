@@ -80,6 +80,9 @@ impl Default for Config {
     }
 }
 
+/// Inbox sign-in attempts allowed per client address and minute.
+pub const INBOX_LOGINS_PER_MINUTE: u32 = 10;
+
 /// Shared state of the handlers.
 #[derive(Clone)]
 pub struct AppState {
@@ -127,7 +130,7 @@ pub fn prepare(config: Config) -> Result<AppState, String> {
         store,
         config: Arc::new(config),
         limiter,
-        login_limiter: Arc::new(ratelimit::RateLimiter::new(crate::inbox::LOGINS_PER_MINUTE)),
+        login_limiter: Arc::new(ratelimit::RateLimiter::new(INBOX_LOGINS_PER_MINUTE)),
         faults: Arc::default(),
         fit: Arc::new(fit),
         clock,
