@@ -132,19 +132,17 @@ async function measure(browser, variant, n, throttle) {
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  // Measured from outside the page (Playwright polls), as on the phone: an in-page timer
+  // started at "commit" may never run on a page that replaces its document's content.
+  const t0 = Date.now();
   await page.goto(v.url(n), { waitUntil: 'commit' });
-  const load = await page.evaluate((last) => new Promise((resolve) => {
-    const t = {};
-    const tick = () => {
-      if (t.first === undefined) {
-        const input = document.querySelector('main input, form input');
-        if (input && input.offsetParent !== null) t.first = performance.now();
-      }
-      if (t.all === undefined && document.querySelector(last)) t.all = performance.now();
-      if (t.first !== undefined && t.all !== undefined) resolve(t); else requestAnimationFrame(tick);
-    };
-    tick();
-  }), v.last(n));
+  await page.locator('main input:not([type=hidden]), form input:not([type=hidden])').first().waitFor({ state: 'visible', timeout: 60_000 });
+  const first = Date.now() - t0;
+  await page.locator(v.last(n)).waitFor({ state: 'attached', timeout: 60_000 });
+  const load = { first, all: Date.now() - t0 };
+  // The server-rendered page shows its inputs before the app runs; interactions are measured
+  // once the app has taken over (a click before that would be the no-JavaScript form post).
+  if (variant === 'antrag') await page.locator('#antrag-app[data-hydrated]').waitFor({ state: 'attached', timeout: 60_000 });
   const metrics = await cdp.send('Performance.getMetrics');
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize').value;
   const expected = expectedErrors(defs[n]);
