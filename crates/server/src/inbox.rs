@@ -96,13 +96,7 @@ fn page(title: &str, body: &str, signed_in: bool) -> Response {
 
 /// The session id in the request's cookie, if it looks like one of ours (64 hex digits).
 fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_owned))
-        .find(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::pages::random_id_cookie(headers, COOKIE)
 }
 
 /// Whether the request carries a live session (cookie) or the inbox token (Bearer, for API

@@ -185,7 +185,13 @@ pub(crate) async fn load_session(state: &AppState, sid: &str, entry: &Entry) -> 
 
 /// The session id of the request's cookie, if it is one of ours (64 hex digits).
 pub(crate) fn session_id(headers: &HeaderMap) -> Option<String> {
-    cookie(headers, SESSION_COOKIE).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    random_id_cookie(headers, SESSION_COOKIE)
+}
+
+/// The value of cookie `name` if it looks like an id this server made (`random_token(32)`:
+/// 64 hex digits).
+pub(crate) fn random_id_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    cookie(headers, name).filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A cookie's value.
