@@ -16,25 +16,30 @@ FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=t
 
 # The one test date of every test layer (docs/testing.md): tests/today.txt, unless
 # ANTRAG_TEST_TODAY=YYYY-MM-DD is given for the whole run.
-TEST_TARGETS := test test-today test-native test-wasm test-e2e
+TEST_TARGETS := test test-today test-native test-core-module test-wasm test-e2e
 $(TEST_TARGETS): export ANTRAG_TEST_TODAY := $(or $(strip $(ANTRAG_TEST_TODAY)),$(shell cat tests/today.txt))
 
-.PHONY: run test bench build bootstrap fetch web server lint test-native test-wasm test-e2e test-today clean
+.PHONY: run test bench build bootstrap fetch web core-module server lint test-native test-core-module test-wasm test-e2e test-today clean
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
 	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist $(FIT_CONNECT)
 
-## Run every test: formatting, lints, native, wasm in headless Chromium, end-to-end in headless Chromium
-test: test-today bootstrap fetch lint web test-native test-wasm test-e2e
+## Run every test: formatting, lints, native, the core module in Node and Python, wasm in headless
+## Chromium, end-to-end in headless Chromium
+test: test-today bootstrap fetch lint web test-native test-core-module test-wasm test-e2e
 	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
 ## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline), the
-## size report of the citizen's download, and the core's criterion benchmarks; results in
+## size report of the citizen's download, one check through the portable core module in Node, and
+## the core's criterion benchmarks; results in
 ## target/bench/results.{md,json} and target/bench/sizes.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
 	node bench/sizes.mjs
+	mkdir -p target/core-module
+	cargo run --quiet --locked -p antrag-core-wasm --bin antrag-core-cases -- --today $$(cat tests/today.txt) --out target/core-module/cases.json
+	node bench/core-module.mjs target/core-module/cases.json
 	cargo bench -p antrag-core --bench core --locked -- --noplot
 	cargo bench -p antrag-fim --bench import --locked -- --noplot
 
@@ -53,9 +58,14 @@ fetch:
 
 build: bootstrap fetch web server
 
-## The release web bundle (trunk + wasm-opt) in dist/
+## The release web bundle (trunk + wasm-opt) in dist/, with the portable core module in dist/core/
 web:
 	trunk build --release --locked
+	scripts/core-module.sh dist/core
+
+## antrag-core as a portable WebAssembly module for any backend (docs/api/core-module.md)
+core-module:
+	scripts/core-module.sh dist/core
 
 server:
 	cargo build --release --locked -p antrag-server
@@ -64,9 +74,18 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p antrag --target wasm32-unknown-unknown --features hydrate --all-targets --locked -- -D warnings
+	cargo clippy -p antrag-core-wasm --target wasm32-unknown-unknown --lib --locked -- -D warnings
 
 test-native: test-today
 	cargo test --workspace --locked
+
+# The module (dist/core, built by `web`) in Node and in Python (wasmtime) gives exactly the
+# native core's responses to every shared example and broken definition.
+test-core-module: test-today
+	mkdir -p target/core-module
+	cargo run --quiet --locked -p antrag-core-wasm --bin antrag-core-cases -- --today $(ANTRAG_TEST_TODAY) --out target/core-module/cases.json
+	node --test hosts/node/
+	cd hosts/python && ANTRAG_CORE_WASM=../../dist/core/antrag-core.wasm ANTRAG_CORE_CASES=../../target/core-module/cases.json ../../target/py/bin/python -m unittest -v
 
 test-wasm: test-today
 	cargo test -p antrag --target wasm32-unknown-unknown --features hydrate --test web --test state --locked

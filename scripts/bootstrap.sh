@@ -3,7 +3,8 @@
 # everything present it finishes in seconds. Recipe and timings: ../shared/notes/toolchain.md.
 #
 # Installs: the wasm32 target, Trunk, the wasm-bindgen CLI that matches Cargo.lock exactly,
-# Debian's chromium + chromium-driver, libssl-dev + pkg-config, and the npm packages of package-lock.json (Playwright
+# Debian's chromium + chromium-driver, libssl-dev + pkg-config, python3-venv, wasmtime for the Python host
+# (PyPI, in target/py), and the npm packages of package-lock.json (Playwright
 # test runner, axe-core, binaryen's wasm-opt). Never downloads a browser or tools from GitHub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ packages=()
 { have chromium Chromium && have chromedriver ChromeDriver; } || packages+=(chromium chromium-driver)
 dpkg -s libssl-dev >/dev/null 2>&1 || packages+=(libssl-dev)
 command -v pkg-config >/dev/null || packages+=(pkg-config)
+# Python with venv: the Python host of the portable core module (hosts/python) runs on wasmtime.
+python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing Debian packages: ${packages[*]}"
   as_root apt-get update -qq
@@ -60,6 +63,17 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   log "installing npm packages (package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+
+# The Python host's runtime (hosts/python/requirements.txt) in target/py, reinstalled when the
+# requirements change.
+pystamp=target/py/.antrag-requirements.sha256
+pywant=$(sha256sum hosts/python/requirements.txt | cut -d' ' -f1)
+if [ ! -f "$pystamp" ] || [ "$(cat "$pystamp")" != "$pywant" ]; then
+  log "installing the Python host's packages (hosts/python/requirements.txt) into target/py"
+  rm -rf target/py && python3 -m venv target/py
+  target/py/bin/pip install --quiet --disable-pip-version-check -r hosts/python/requirements.txt
+  echo "$pywant" > "$pystamp"
 fi
 
 log "ready: $(trunk --version), $(wasm-bindgen --version), $(node_modules/.bin/wasm-opt --version | cut -d' ' -f1-3), $(chromium --version 2>/dev/null | head -1)"

@@ -185,6 +185,31 @@ pub fn built_in_answers(form: &str, today: antrag_core::Date) -> Option<Value> {
     examples["valid"].as_object()?.values().next().cloned()
 }
 
+/// Invalid example answers of a known demo form (name, answers), their relative dates resolved
+/// for `today`; empty for other forms.
+pub fn built_in_invalid(form: &str, today: antrag_core::Date) -> Vec<(String, Value)> {
+    let Some((_, text)) = BUILT_IN_EXAMPLES.iter().find(|(id, _)| *id == form) else { return Vec::new() };
+    let Ok(mut examples) = serde_json::from_str::<Value>(text) else { return Vec::new() };
+    if antrag_core::examples::resolve(&mut examples, today).is_err() {
+        return Vec::new();
+    }
+    let invalid = examples["invalid"].as_object().cloned().unwrap_or_default();
+    invalid.into_iter().map(|(name, case)| (name, case["answers"].clone())).collect()
+}
+
+/// The paths and codes of a report, for a message.
+fn report_summary(issues: &Value) -> String {
+    let items: Vec<String> = issues
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| format!("{} {}", i["path"].as_str().unwrap_or("?"), i["code"].as_str().unwrap_or("?")))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("[{}]", items.join(", "))
+}
+
 /// Content whose magic bytes make a sniffer see `media_type`.
 pub fn sample_file(media_type: &str) -> Vec<u8> {
     match media_type {
@@ -416,6 +441,43 @@ pub async fn run(options: Options) -> Outcome {
         Ok(format!("422 with {} issue(s) in antrag-core's report format", report.issues.len()))
     };
     out.record("submit.invalid", invalid.await);
+    // "Compliant" means "validates like Antrag": each shared invalid example gets exactly the
+    // report antrag-core gives for the same answers on the same day.
+    let same_reports = async {
+        let cases = built_in_invalid(&form_id, options.today);
+        if cases.is_empty() {
+            return Ok(format!("no shared invalid examples for {form_id}: nothing to compare"));
+        }
+        let ctx = antrag_core::Context::on(options.today);
+        let (mut compared, mut skipped) = (0, Vec::new());
+        for (name, answers) in cases {
+            let mut answers: Answers =
+                serde_json::from_value(answers).map_err(|e| format!("{name}: the example is not answers: {e}"))?;
+            if let Err(e) = upload_files(&kit.client, &kit.base, &kit.headers, &form, &mut answers).await {
+                // A file the backend rightly refuses (a wrong type) never reaches a submission.
+                skipped.push(format!("{name} ({e})"));
+                continue;
+            }
+            let r = kit.submit(&body(&answers), Some(&new_key())).await?;
+            let problem = kit
+                .problem(r, StatusCode::UNPROCESSABLE_ENTITY, "ValidationProblem")
+                .await
+                .map_err(|e| format!("{name}: {e}"))?;
+            let expected = serde_json::to_value(antrag_core::validate(&form, &answers, &ctx)).unwrap_or_default();
+            if problem["issues"] != expected {
+                return Err(format!(
+                    "{name}: the backend reports {} where antrag-core reports {}",
+                    report_summary(&problem["issues"]),
+                    report_summary(&expected)
+                ));
+            }
+            compared += 1;
+        }
+        let skipped =
+            if skipped.is_empty() { String::new() } else { format!("; not sendable: {}", skipped.join(", ")) };
+        Ok(format!("{compared} shared invalid example(s) of {form_id}: the same report as antrag-core{skipped}"))
+    };
+    out.record("submit.same_reports", same_reports.await);
     let wrong_version = async {
         let mut b = body(&answers);
         b["formVersion"] = json!("0.0.0-conformance");

@@ -49,23 +49,16 @@ async fn submit(base: &str, key: &str, body: &Value) -> reqwest::Response {
 #[tokio::test]
 async fn the_reference_server_passes_the_conformance_kit() {
     let server = start(&[]).await;
-    let outcome = conformance::run(Options {
-        base_url: server.base.clone(),
-        form: None,
-        answers: None,
-        headers: vec![],
-        today: antrag_testing::today(),
-    })
-    .await;
+    let outcome = kit_against(server.base.clone()).await;
     assert!(outcome.passed(), "\n{}", outcome.table());
-    assert!(outcome.checks.len() >= 18);
+    assert!(outcome.checks.len() >= 19);
+    let same = outcome.checks.iter().find(|c| c.name == "submit.same_reports").unwrap();
+    assert!(same.detail.starts_with("5 shared invalid example(s) of bewohnerparkausweis"), "{}", same.detail);
 }
 
-/// A backend that forgets idempotency keys (it gives every request a fresh one) must fail.
-#[tokio::test]
-async fn the_kit_fails_a_backend_that_ignores_idempotency() {
-    let server = start(&[]).await;
-    let upstream = server.base.clone();
+/// A backend in front of the reference server that changes requests and answers on the way:
+/// `fresh_keys` gives every submission a new Idempotency-Key, `answer` rewrites response bodies.
+async fn tampering_backend(upstream: String, fresh_keys: bool, answer: fn(u16, Vec<u8>) -> Vec<u8>) -> String {
     let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
         let upstream = upstream.clone();
         async move {
@@ -76,17 +69,18 @@ async fn the_kit_fails_a_backend_that_ignores_idempotency() {
             let mut request =
                 reqwest::Client::new().request(parts.method.clone(), format!("{upstream}{path}")).body(bytes);
             for (name, value) in &parts.headers {
-                if name != "idempotency-key" && name != "host" && name != "content-length" {
+                if name != "host" && name != "content-length" && !(fresh_keys && name == "idempotency-key") {
                     request = request.header(name, value);
                 }
             }
-            if parts.headers.contains_key("idempotency-key") {
+            if fresh_keys && parts.headers.contains_key("idempotency-key") {
                 request = request.header("Idempotency-Key", new_key());
             }
             let response = request.send().await.unwrap();
             let status = response.status();
-            let headers = response.headers().clone();
-            let body = response.bytes().await.unwrap_or_default();
+            let mut headers = response.headers().clone();
+            headers.remove("content-length");
+            let body = answer(status.as_u16(), response.bytes().await.unwrap_or_default().to_vec());
             let mut out = axum::response::Response::new(axum::body::Body::from(body));
             *out.status_mut() = status;
             *out.headers_mut() = headers;
@@ -96,18 +90,50 @@ async fn the_kit_fails_a_backend_that_ignores_idempotency() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    let outcome = conformance::run(Options {
-        base_url: format!("http://{addr}/api/v1"),
-        form: None,
-        answers: None,
-        headers: vec![],
-        today: antrag_testing::today(),
-    })
-    .await;
+    format!("http://{addr}/api/v1")
+}
+
+async fn kit_against(base_url: String) -> conformance::Outcome {
+    conformance::run(Options { base_url, form: None, answers: None, headers: vec![], today: antrag_testing::today() })
+        .await
+}
+
+fn failed(outcome: &conformance::Outcome) -> Vec<&str> {
+    outcome.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect()
+}
+
+/// A backend that forgets idempotency keys (it gives every request a fresh one) must fail.
+#[tokio::test]
+async fn the_kit_fails_a_backend_that_ignores_idempotency() {
+    let server = start(&[]).await;
+    let outcome = kit_against(tampering_backend(server.base.clone(), true, |_, body| body).await).await;
     assert!(!outcome.passed());
-    let failed: Vec<&str> = outcome.checks.iter().filter(|c| !c.passed).map(|c| c.name.as_str()).collect();
-    assert!(failed.contains(&"idempotency.replay"), "{}", outcome.table());
-    assert!(failed.contains(&"idempotency.concurrent"), "{}", outcome.table());
+    assert!(failed(&outcome).contains(&"idempotency.replay"), "{}", outcome.table());
+    assert!(failed(&outcome).contains(&"idempotency.concurrent"), "{}", outcome.table());
+}
+
+/// A backend that validates less than antrag-core (here: it never reports a rule, as a
+/// structural JSON Schema check would not) fails the report comparison, and only that.
+#[tokio::test]
+async fn the_kit_fails_a_backend_whose_reports_differ_from_the_core() {
+    let server = start(&[]).await;
+    let outcome = kit_against(
+        tampering_backend(server.base.clone(), false, |status, body| {
+            if status != 422 {
+                return body;
+            }
+            let mut problem: Value = serde_json::from_slice(&body).unwrap();
+            if let Some(issues) = problem["issues"].as_array_mut() {
+                issues.pop();
+            }
+            serde_json::to_vec(&problem).unwrap()
+        })
+        .await,
+    )
+    .await;
+    assert_eq!(failed(&outcome), ["submit.same_reports"], "{}", outcome.table());
+    let detail = &outcome.checks.iter().find(|c| c.name == "submit.same_reports").unwrap().detail;
+    assert!(detail.contains("where antrag-core reports"), "{detail}");
 }
 
 #[tokio::test]
