@@ -848,7 +848,7 @@ fn apply(base: &FormDef, effects: &[(usize, Effect)], pending: &[Pending]) -> (F
                 Shape::Field { answers: false, .. } => {}
                 Shape::Field { .. } => requires.entry(t.path.clone()).or_default().push(c.clone()),
             },
-            Effect::AtLeastOne(_) | Effect::ExactlyOne(_) => extra.push((*n, effect.clone())),
+            Effect::AtLeastOne(_) | Effect::ExactlyOne(_) | Effect::Check(_) => extra.push((*n, effect.clone())),
         }
     }
     let mut rules_at: Vec<(String, Rule)> = Vec::new();
@@ -875,7 +875,7 @@ fn apply(base: &FormDef, effects: &[(usize, Effect)], pending: &[Pending]) -> (F
                 parent_path(path),
                 Rule {
                     id: rule_id(*n),
-                    when: Some(Condition(c.clone())),
+                    when: (c != &Value::Bool(true)).then(|| Condition(c.clone())),
                     assert: Condition(json!({ "!": { "missing": [path] } })),
                     fields: vec![path.clone()],
                     message: Text::Plain(format!("Bitte machen Sie die Angaben zu „{label}“.")),
@@ -888,6 +888,21 @@ fn apply(base: &FormDef, effects: &[(usize, Effect)], pending: &[Pending]) -> (F
         let (targets, exactly) = match effect {
             Effect::AtLeastOne(t) => (t, false),
             Effect::ExactlyOne(t) => (t, true),
+            Effect::Check(check) => {
+                let paths: Vec<String> = check.fields.iter().map(|t| t.path.clone()).collect();
+                rules_at.push((
+                    common_group(&paths),
+                    Rule {
+                        id: rule_id(*n),
+                        when: check.when.clone().map(Condition),
+                        assert: Condition(check.assert.clone()),
+                        fields: paths,
+                        message: Text::Plain(check.message.clone()),
+                        source: Some(source(&pending[*n].regel)),
+                    },
+                ));
+                continue;
+            }
             _ => continue,
         };
         let paths: Vec<String> = targets.iter().map(|t| t.path.clone()).collect();
@@ -950,12 +965,17 @@ fn apply(base: &FormDef, effects: &[(usize, Effect)], pending: &[Pending]) -> (F
                     f.visible_if = visible(&path);
                     if !f.required {
                         if let Some(conds) = requires.get(&path) {
-                            let mut conds = conds.clone();
-                            f.required_if = Some(Condition(if conds.len() == 1 {
-                                conds.remove(0)
+                            // "Das Feld … ist ein Pflichtfeld": always.
+                            if conds.iter().any(|c| c == &Value::Bool(true)) {
+                                f.required = true;
                             } else {
-                                json!({ "or": conds })
-                            }));
+                                let mut conds = conds.clone();
+                                f.required_if = Some(Condition(if conds.len() == 1 {
+                                    conds.remove(0)
+                                } else {
+                                    json!({ "or": conds })
+                                }));
+                            }
                         }
                     }
                 }
@@ -1032,6 +1052,7 @@ fn culprits_of(
         .filter(|(_, e)| match e {
             Effect::Show(t, _) | Effect::Hide(t, _) | Effect::Require(t, _) => t.path == target,
             Effect::AtLeastOne(ts) | Effect::ExactlyOne(ts) => ts.iter().any(|t| t.path == target),
+            Effect::Check(check) => check.fields.iter().any(|t| t.path == target),
         })
         .map(|(n, _)| *n)
         .collect();
@@ -1098,6 +1119,7 @@ fn describe(effects: &[Effect]) -> String {
             Effect::ExactlyOne(ts) => {
                 format!("exactly one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(", "))
             }
+            Effect::Check(check) => check.note.clone(),
         })
         .collect();
     let mut seen = BTreeSet::new();

@@ -23,6 +23,7 @@ use std::fmt;
 use antrag_core::lint::Problem;
 
 mod convert;
+pub mod corpus;
 pub mod genericode;
 mod report;
 pub mod rules;

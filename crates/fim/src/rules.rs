@@ -69,6 +69,24 @@ pub enum Effect {
     AtLeastOne(Vec<Target>),
     /// Exactly one of the targets must be answered.
     ExactlyOne(Vec<Target>),
+    /// A check the answers must pass: `assert` must hold (while `when` holds); the message
+    /// names what is wrong, at `fields`.
+    Check(Check),
+}
+
+/// A rule the answers must pass (a definition `rule`), from a recognized rule shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// Checked only while this holds.
+    pub when: Option<Value>,
+    /// What must hold.
+    pub assert: Value,
+    /// The elements the check concerns (its message is shown at the first).
+    pub fields: Vec<Target>,
+    /// What the citizen reads when it does not hold.
+    pub message: String,
+    /// What the import report says it became.
+    pub note: String,
 }
 
 /// Translate a rule's prose. `resolve` finds an element by FIM id from where the rule is
@@ -78,10 +96,16 @@ pub fn translate(text: &str, resolve: &dyn Fn(&str) -> Result<Target, String>) -
     if tokens.is_empty() {
         return Err("the rule has no text".into());
     }
+    if let Some(effect) = required_when_any_yes(&tokens, resolve)? {
+        return Ok(vec![effect]);
+    }
     let statements = split_statements(&tokens);
     let mut parsed = Vec::new();
     for statement in &statements {
         parsed.push(parse_statement(statement, resolve)?);
+    }
+    if statements.len() > 1 && parsed.iter().any(|s| matches!(s, Statement::Always(_))) {
+        return Err("\"ist ein Pflichtfeld\" next to other statements: it may depend on them".into());
     }
     // "alle anderen Ausprägungen": every value this rule compares the same field with.
     let mut named: Vec<(String, Value)> = Vec::new();
@@ -100,8 +124,10 @@ pub fn translate(text: &str, resolve: &dyn Fn(&str) -> Result<Target, String>) -
                     apply_actions(otherwise, &json!({ "!": logic }), &mut effects)?;
                 }
             }
+            Statement::Always(action) => apply_actions(vec![action], &json!(true), &mut effects)?,
             Statement::AtLeastOne(targets) => effects.push(Effect::AtLeastOne(targets)),
             Statement::ExactlyOne(targets) => effects.push(Effect::ExactlyOne(targets)),
+            Statement::Check(check) => effects.push(Effect::Check(check)),
         }
     }
     if effects.is_empty() {
@@ -222,7 +248,10 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 j += 1;
             }
             let word: String = chars[i..j].iter().collect();
-            out.push(if is_element_id(&word) { Tok::Id(word) } else { Tok::Word(word) });
+            out.push(match element_path(&word) {
+                Some(id) => Tok::Id(id),
+                None => Tok::Word(word),
+            });
             i = j;
         } else {
             out.push(Tok::Stop);
@@ -230,6 +259,16 @@ fn tokenize(text: &str) -> Vec<Tok> {
         }
     }
     out
+}
+
+/// An element id, or a path of them (`G05000012735.F05000018558`: the field in that group),
+/// which names its last element.
+fn element_path(word: &str) -> Option<String> {
+    if is_element_id(word) {
+        return Some(word.to_owned());
+    }
+    let parts: Vec<&str> = word.split('.').collect();
+    (parts.len() >= 2 && parts.iter().all(|p| is_element_id(p))).then(|| parts[parts.len() - 1].to_owned())
 }
 
 /// `F`/`G` followed by digits (FIM ids), or a 2.0 generated id (`F00-4cb0dd14-…`).
@@ -246,9 +285,14 @@ fn is_element_id(word: &str) -> bool {
 /// Split at every `wenn`; text before the first is a statement of its own.
 fn split_statements(tokens: &[Tok]) -> Vec<Vec<Tok>> {
     let mut out: Vec<Vec<Tok>> = Vec::new();
-    let mut current = Vec::new();
-    for tok in tokens {
-        if tok.is("wenn") && !current.is_empty() {
+    let mut current: Vec<Tok> = Vec::new();
+    for (i, tok) in tokens.iter().enumerate() {
+        // "…, bei F… == "Nein" zeige …": a second condition after a comma.
+        let bei = tok.is("bei")
+            && matches!(current.last(), Some(Tok::Comma))
+            && matches!(tokens.get(i + 1), Some(Tok::Id(_)))
+            && current.iter().any(|t| t.is("dann"));
+        if (tok.is("wenn") || bei) && !current.is_empty() {
             out.push(std::mem::take(&mut current));
         }
         current.push(tok.clone());
@@ -272,9 +316,16 @@ fn split_statements(tokens: &[Tok]) -> Vec<Vec<Tok>> {
 // Statements
 
 enum Statement {
-    When { cond: Cond, then: Vec<Action>, otherwise: Vec<Action> },
+    When {
+        cond: Cond,
+        then: Vec<Action>,
+        otherwise: Vec<Action>,
+    },
+    /// Always: the element must be answered.
+    Always(Action),
     AtLeastOne(Vec<Target>),
     ExactlyOne(Vec<Target>),
+    Check(Check),
 }
 
 enum Action {
@@ -283,28 +334,162 @@ enum Action {
     Require(Target),
 }
 
+impl Action {
+    fn target(&self) -> &Target {
+        match self {
+            Action::Show(t) | Action::Hide(t) | Action::Require(t) => t,
+        }
+    }
+}
+
+/// Verbs that begin an action, where a rule leaves out its DANN ("Wenn F… == "Ja" zeige G…").
+const ACTION_VERBS: &[&str] = &["zeige", "blende", "aktiviere", "deaktiviere"];
+
 fn parse_statement(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) -> Result<Statement, String> {
     let shown = show(tokens);
-    if tokens[0].is("wenn") {
-        let dann = tokens.iter().position(|t| t.is("dann")).ok_or_else(|| format!("no DANN in \"{shown}\""))?;
-        let cond = parse_cond(&tokens[1..dann], resolve).map_err(|e| format!("{e} in \"{shown}\""))?;
-        let rest = &tokens[dann + 1..];
-        let (then, otherwise) = match rest.iter().position(|t| t.is("sonst")) {
+    if let Some(check) = valid_date(tokens, resolve)? {
+        return Ok(Statement::Check(check));
+    }
+    if tokens[0].is("wenn") || tokens[0].is("bei") {
+        let (cond_end, rest_start) = match tokens.iter().position(|t| t.is("dann")) {
+            Some(dann) => (dann, dann + 1),
+            None => {
+                let verb = tokens
+                    .iter()
+                    .skip(2)
+                    .position(|t| t.word().is_some_and(|w| ACTION_VERBS.contains(&w.as_str())))
+                    .map(|p| p + 2)
+                    .ok_or_else(|| format!("no DANN in \"{shown}\""))?;
+                (verb, verb)
+            }
+        };
+        let cond = parse_cond(&tokens[1..cond_end], resolve).map_err(|e| format!("{e} in \"{shown}\""))?;
+        let rest = &tokens[rest_start..];
+        let (then, otherwise) = match rest.iter().position(|t| t.is("sonst") || t.is("ansonsten")) {
             Some(s) => (&rest[..s], &rest[s + 1..]),
             None => (rest, &[][..]),
         };
-        let then = parse_actions(then, resolve).map_err(|e| format!("{e} in \"{shown}\""))?;
-        let otherwise = parse_actions(otherwise, resolve).map_err(|e| format!("{e} in \"{shown}\""))?;
+        let then = parse_actions(then, &[], resolve).map_err(|e| format!("{e} in \"{shown}\""))?;
+        // "sonst zeige die Felder nicht an": the elements of the DANN part.
+        let mut referents: Vec<Target> = Vec::new();
+        for action in &then {
+            if !referents.iter().any(|t| t.path == action.target().path) {
+                referents.push(action.target().clone());
+            }
+        }
+        let otherwise_words: Vec<String> = otherwise.iter().filter_map(Tok::word).collect();
+        let otherwise = if otherwise_words == ["nicht"] {
+            // "dann zeige F…, ansonsten nicht": shown only then.
+            not_otherwise(&then).map_err(|e| format!("{e} in \"{shown}\""))?
+        } else {
+            parse_actions(otherwise, &referents, resolve).map_err(|e| format!("{e} in \"{shown}\""))?
+        };
         if then.is_empty() {
             return Err(format!("no action after DANN in \"{shown}\""));
         }
         return Ok(Statement::When { cond, then, otherwise });
     }
-    // "Es muss mindestens eines der Felder …" / "Es muss entweder … oder …"
     let words: Vec<String> = tokens.iter().filter_map(Tok::word).collect();
+    let ids: Vec<&Tok> = tokens.iter().filter(|t| matches!(t, Tok::Id(_))).collect();
+    let only = |allowed: &[&str]| words.iter().all(|w| allowed.contains(&w.as_str()));
+    // "Das Feld F… ist ein Pflichtfeld"
+    if ids.len() == 1
+        && only(&[
+            "das",
+            "feld",
+            "datenfeld",
+            "die",
+            "gruppe",
+            "datenfeldgruppe",
+            "ist",
+            "ein",
+            "eine",
+            "pflichtfeld",
+            "pflichtangabe",
+        ])
+        && words.iter().any(|w| w.starts_with("pflicht"))
+    {
+        let target = ids_in(tokens, resolve)?.remove(0);
+        return Ok(Statement::Always(Action::Require(target)));
+    }
+    // "Mindestens eines der Datenfelder A, B oder C muss den Wert "wahr" haben"
+    let quoted: Vec<String> = tokens
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Quoted(q) => Some(q.to_lowercase()),
+            _ => None,
+        })
+        .collect();
+    if words.first().is_some_and(|w| w == "mindestens")
+        && words.ends_with(&["muss".into(), "den".into(), "wert".into(), "haben".into()])
+        && quoted.last().is_some_and(|q| q == "wahr")
+        && only(&[
+            "mindestens",
+            "eines",
+            "einer",
+            "der",
+            "felder",
+            "datenfelder",
+            "oder",
+            "muss",
+            "den",
+            "wert",
+            "haben",
+        ])
+    {
+        let targets = ids_in(tokens, resolve)?;
+        if targets.len() < 2 {
+            return Err(format!("fewer than two elements in \"{shown}\""));
+        }
+        if let Some(t) =
+            targets.iter().find(|t| !matches!(&t.shape, Shape::Field { datatype, .. } if datatype == "bool"))
+        {
+            return Err(format!("{} is not a yes/no field in \"{shown}\"", t.label));
+        }
+        let labels = label_list(&targets);
+        return Ok(Statement::Check(Check {
+            when: None,
+            assert: json!({ "or": targets.iter().map(|t| json!({ "==": [{ "var": t.path }, true] })).collect::<Vec<_>>() }),
+            note: format!(
+                "at least one of {} is yes",
+                targets.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+            message: format!("Bitte wählen Sie mindestens eines aus: {labels}."),
+            fields: targets,
+        }));
+    }
+    // "Das Datum im Feld A "von" muss zeitlich vor dem Datum in Feld B "bis" liegen"
+    if ids.len() == 2
+        && words.iter().any(|w| w == "vor")
+        && words.iter().any(|w| w == "zeitlich")
+        && only(&["das", "datum", "im", "in", "feld", "datenfeld", "muss", "zeitlich", "vor", "dem", "liegen"])
+    {
+        let targets = ids_in(tokens, resolve)?;
+        let before = tokens.iter().position(|t| t.is("vor")).unwrap_or(0);
+        let first_id = tokens.iter().position(|t| matches!(t, Tok::Id(_))).unwrap_or(usize::MAX);
+        if first_id > before {
+            return Err(format!("not a recognized rule pattern: \"{shown}\""));
+        }
+        if let Some(t) =
+            targets.iter().find(|t| !matches!(&t.shape, Shape::Field { datatype, .. } if datatype == "date"))
+        {
+            return Err(format!("{} is not a date field in \"{shown}\"", t.label));
+        }
+        let (a, b) = (&targets[0], &targets[1]);
+        return Ok(Statement::Check(Check {
+            when: Some(json!({ "!": { "missing": [a.path, b.path] } })),
+            assert: json!({ "<": [{ "var": a.path }, { "var": b.path }] }),
+            note: format!("{} before {}", a.path, b.path),
+            message: format!("„{}“ muss vor „{}“ liegen.", a.label, b.label),
+            fields: vec![b.clone(), a.clone()],
+        }));
+    }
+    // "Es muss mindestens eines der Felder …" / "Es muss entweder … oder …" / "Entweder muss …"
     let filled = words.iter().any(|w| ["befüllt", "ausgefüllt", "angegeben"].contains(&w.as_str()));
     let negated = words.iter().any(|w| w == "nicht");
-    if words.first().is_some_and(|w| w == "es") && words.get(1).is_some_and(|w| w == "muss") && filled && !negated {
+    let opening = (words.first().is_some_and(|w| w == "es") && words.get(1).is_some_and(|w| w == "muss"))
+        || (words.first().is_some_and(|w| w == "entweder") && words.get(1).is_some_and(|w| w == "muss"));
+    if opening && filled && !negated {
         let targets = ids_in(tokens, resolve)?;
         if targets.len() < 2 {
             return Err(format!("fewer than two elements in \"{shown}\""));
@@ -319,6 +504,149 @@ fn parse_statement(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, Stri
         }
     }
     Err(format!("not a recognized rule pattern: \"{shown}\""))
+}
+
+/// "…, ansonsten nicht" after actions that show (and require) elements: otherwise they are
+/// hidden. Any other action leaves "not" open to reading.
+fn not_otherwise(then: &[Action]) -> Result<Vec<Action>, String> {
+    if !then.iter().any(|a| matches!(a, Action::Show(_))) {
+        return Err("\"ansonsten nicht\" after an action that shows nothing".into());
+    }
+    then.iter()
+        .filter_map(|a| match a {
+            Action::Show(t) => Some(Ok(Action::Hide(t.clone()))),
+            // Required only while shown: hidden, it is not asked for.
+            Action::Require(_) => None,
+            Action::Hide(t) => Some(Err(format!("\"ansonsten nicht\" after hiding {}", t.label))),
+        })
+        .collect()
+}
+
+/// "[Das Feld] F… ist ein Pflichtfeld, wenn eines der [folgenden] Felder F…, F…, F… mit "Ja"
+/// belegt ist" (yes/no fields): required while any of them is yes. `None` for other shapes.
+fn required_when_any_yes(
+    tokens: &[Tok],
+    resolve: &dyn Fn(&str) -> Result<Target, String>,
+) -> Result<Option<Effect>, String> {
+    let Some(wenn) = tokens.iter().position(|t| t.is("wenn")) else { return Ok(None) };
+    let (head, tail) = (&tokens[..wenn], &tokens[wenn + 1..]);
+    let head_words: Vec<String> = head.iter().filter_map(Tok::word).collect();
+    let head_ids =
+        ids_in(head, &|id| Ok(Target { path: id.into(), label: id.into(), shape: Shape::Group { min: 0 } }))?;
+    let is_head = head_ids.len() == 1
+        && head_words.iter().map(String::as_str).collect::<Vec<_>>().ends_with(&["ist", "ein", "pflichtfeld"])
+        && head_words.iter().all(|w| ["das", "feld", "datenfeld", "ist", "ein", "pflichtfeld"].contains(&w.as_str()));
+    let tail_words: Vec<String> = tail.iter().filter_map(Tok::word).collect();
+    let yes = tail.iter().any(|t| matches!(t, Tok::Quoted(q) if q.eq_ignore_ascii_case("ja")));
+    let is_tail = yes
+        && tail_words.first().is_some_and(|w| w == "eines")
+        && tail_words.ends_with(&["mit".into(), "belegt".into(), "ist".into()])
+        && tail_words.iter().all(|w| {
+            ["eines", "der", "folgenden", "felder", "datenfelder", "mit", "belegt", "ist"].contains(&w.as_str())
+        })
+        && tail.iter().all(|t| matches!(t, Tok::Word(_) | Tok::Id(_) | Tok::Comma | Tok::Stop | Tok::Quoted(_)));
+    if !is_head || !is_tail {
+        return Ok(None);
+    }
+    let target = ids_in(head, resolve)?.remove(0);
+    let any = ids_in(tail, resolve)?;
+    if any.len() < 2 {
+        return Err("fewer than two elements after \"wenn eines der Felder\"".into());
+    }
+    if let Some(t) = any.iter().find(|t| !matches!(&t.shape, Shape::Field { datatype, .. } if datatype == "bool")) {
+        return Err(format!("{} is not a yes/no field", t.label));
+    }
+    let cond = json!({ "or": any.iter().map(|t| json!({ "==": [{ "var": t.path }, true] })).collect::<Vec<_>>() });
+    Ok(Some(Effect::Require(target, cond)))
+}
+
+/// "A, B oder C" of the targets' labels, for a message.
+fn label_list(targets: &[Target]) -> String {
+    let labels: Vec<&str> = targets.iter().map(|t| t.label.as_str()).collect();
+    match labels.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} oder {last}", rest.join(", ")),
+        _ => labels.join(""),
+    }
+}
+
+/// The FIM library rule for a date split into day, month and year fields ("Datumkorrekt"):
+/// "Wenn alle drei Felder F… "Tag …", F… "Monat" und F… "Jahr" befüllt sind, muss die
+/// Validität des sich ergebenden Kalenderdatums sichergestellt werden", optionally followed by
+/// an illustration ("D.h. es muss z.B. 30.02.2019 … verhindert werden"). `None` when the
+/// statement is not of that shape.
+fn valid_date(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) -> Result<Option<Check>, String> {
+    if !tokens[0].is("wenn") || tokens.iter().any(|t| t.is("dann")) {
+        return Ok(None);
+    }
+    // The illustration after "D.h." restates the rule with examples.
+    let end = tokens
+        .windows(2)
+        .position(|w| matches!(w[0], Tok::Stop) && w[1].word().is_some_and(|x| x == "d.h" || x == "dh"))
+        .unwrap_or(tokens.len());
+    let tokens = &tokens[..end];
+    let Some(muss) = tokens.iter().position(|t| t.is("muss")) else { return Ok(None) };
+    let (cond, rule) = (&tokens[1..muss], &tokens[muss..]);
+    let cond_words: Vec<String> = cond.iter().filter_map(Tok::word).collect();
+    let rule_words: Vec<String> = rule.iter().filter_map(Tok::word).collect();
+    let allowed_cond = ["alle", "drei", "felder", "datenfelder", "die", "und", "befüllt", "ausgefüllt", "sind"];
+    let rule_shape = |w: &[String]| {
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        matches!(
+            w[..],
+            [
+                "muss",
+                "die",
+                "validität" | "gültigkeit",
+                "des",
+                "sich",
+                "ergebenden",
+                "datums" | "kalenderdatums",
+                "sichergestellt" | "geprüft",
+                "werden"
+            ]
+        )
+    };
+    if !cond_words.iter().all(|w| allowed_cond.contains(&w.as_str()))
+        || !cond_words.iter().any(|w| w == "befüllt" || w == "ausgefüllt")
+        || !rule_shape(&rule_words)
+        || rule.iter().any(|t| !matches!(t, Tok::Word(_) | Tok::Stop))
+    {
+        return Ok(None);
+    }
+    let targets = ids_in(cond, resolve)?;
+    let part = |prefix: &str| {
+        let found: Vec<&Target> = targets.iter().filter(|t| t.label.to_lowercase().starts_with(prefix)).collect();
+        match found[..] {
+            [t] if matches!(&t.shape, Shape::Field { datatype, .. } if datatype.starts_with("num")) => Ok(t.clone()),
+            _ => Err(format!("no single number field for the {prefix} of the date")),
+        }
+    };
+    if targets.len() != 3 {
+        return Err(format!("a date of {} fields, expected day, month and year", targets.len()));
+    }
+    let (day, month, year) = (part("tag")?, part("monat")?, part("jahr")?);
+    let (d, m, y) = (json!({ "var": day.path }), json!({ "var": month.path }), json!({ "var": year.path }));
+    let leap = json!({ "and": [
+        { "==": [{ "%": [y, 4] }, 0] },
+        { "or": [{ "!=": [{ "%": [y, 100] }, 0] }, { "==": [{ "%": [y, 400] }, 0] }] }
+    ] });
+    let long_months: Vec<Value> = [1, 3, 5, 7, 8, 10, 12].iter().map(|n| json!({ "==": [m, n] })).collect();
+    let assert = json!({ "and": [
+        { ">=": [m, 1] }, { "<=": [m, 12] }, { ">=": [d, 1] },
+        { "or": [
+            { "<=": [d, 28] },
+            { "and": [{ "<=": [d, 30] }, { "!=": [m, 2] }] },
+            { "and": [{ "==": [d, 31] }, { "or": long_months }] },
+            { "and": [{ "==": [d, 29] }, { "==": [m, 2] }, leap] }
+        ] }
+    ] });
+    Ok(Some(Check {
+        when: Some(json!({ "!": { "missing": [day.path, month.path, year.path] } })),
+        assert,
+        note: format!("checks that {}, {} and {} make a real date", day.path, month.path, year.path),
+        message: "Dieses Datum gibt es nicht. Bitte prüfen Sie Tag, Monat und Jahr.".into(),
+        fields: vec![day, month, year],
+    }))
 }
 
 fn ids_in(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) -> Result<Vec<Target>, String> {
@@ -487,6 +815,10 @@ fn parse_cond(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) 
         });
         atoms.push(atom);
         i = next;
+        // "Wenn F… == "Ja" ist, dann …"
+        while tokens.get(i).is_some_and(|t| t.is("ist") || t.is("sind")) {
+            i += 1;
+        }
         while i < tokens.len() && matches!(tokens[i], Tok::Comma | Tok::Stop) {
             i += 1;
         }
@@ -538,6 +870,13 @@ fn parse_atom(
     while i < tokens.len() {
         match &tokens[i] {
             Tok::Quoted(_) => i += 1,
+            // "F… Auswahl: Betriebsleitung == "Ja"": punctuation inside the label.
+            Tok::Stop
+                if matches!(tokens.get(i + 1), Some(Tok::Word(_) | Tok::Quoted(_)))
+                    && tokens[i..].iter().any(|t| matches!(t, Tok::Op(_))) =>
+            {
+                i += 1
+            }
             Tok::Word(w) => {
                 let w = w.to_lowercase();
                 if ["nicht", "leer", "befüllt", "ausgefüllt", "angegeben", "und", "oder", "ist", "sind", "wird"]
@@ -644,8 +983,9 @@ fn parse_value(tokens: &[Tok], i: usize, target: &Target) -> Result<(Value1, usi
                 return Ok((Value1::Others, j));
             }
             if let Some(values) = values {
-                if let Some((code, _)) = values.iter().find(|(c, _)| c == w) {
-                    return Ok((Value1::Code(code.clone()), skip_label(tokens, i + 1)));
+                if let Some((code, label)) = values.iter().find(|(c, _)| c == w) {
+                    let next = skip_label(tokens, i + 1);
+                    return Ok((Value1::Code(code.clone()), skip_plain_label(tokens, next, label)));
                 }
                 return Err(format!("\"{w}\" is not a value of {}", target.label));
             }
@@ -674,6 +1014,51 @@ fn skip_label(tokens: &[Tok], mut i: usize) -> usize {
     i
 }
 
+/// Skip a value's label written in plain words after its code (`== 01 Natürliche Person`),
+/// only when the words are exactly that label.
+fn skip_plain_label(tokens: &[Tok], i: usize, label: &str) -> usize {
+    let label: String = {
+        // Parenthetical remarks are not tokens.
+        let mut depth = 0;
+        label
+            .chars()
+            .filter(|c| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        return false;
+                    }
+                    _ => {}
+                }
+                depth == 0
+            })
+            .collect()
+    };
+    let expected: Vec<String> = tokenize(&label).iter().filter_map(Tok::word).collect();
+    if expected.is_empty() {
+        return i;
+    }
+    let got: Vec<String> = tokens[i.min(tokens.len())..].iter().take(expected.len()).filter_map(Tok::word).collect();
+    if got == expected {
+        i + expected.len()
+    } else {
+        i
+    }
+}
+
+/// A label compared loosely: case, a final full stop and a leading article do not matter
+/// ("Auskunft wurde beantragt" is "Die Auskunft wurde beantragt.").
+fn norm_label(s: &str) -> String {
+    let s = s.trim().trim_end_matches('.').to_lowercase();
+    for article in ["die ", "der ", "das ", "ein ", "eine "] {
+        if let Some(rest) = s.strip_prefix(article) {
+            return rest.trim().to_owned();
+        }
+    }
+    s
+}
+
 /// A value given in quotes: `"Natürliche Person"` (a value's text) or `"02 Text"` (code
 /// and text).
 fn quoted_value(q: &str, target: &Target) -> Result<Value1, String> {
@@ -681,7 +1066,7 @@ fn quoted_value(q: &str, target: &Target) -> Result<Value1, String> {
         return Err(format!("{} is a group", target.label));
     };
     if let Some(values) = values {
-        let norm = |s: &str| s.trim().trim_end_matches('.').to_lowercase();
+        let norm = norm_label;
         if let Some((code, _)) = values.iter().find(|(_, label)| norm(label) == norm(q)) {
             return Ok(Value1::Code(code.clone()));
         }
@@ -716,7 +1101,11 @@ fn quoted_value(q: &str, target: &Target) -> Result<Value1, String> {
 // ---------------------------------------------------------------------------------------
 // Actions
 
-fn parse_actions(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) -> Result<Vec<Action>, String> {
+fn parse_actions(
+    tokens: &[Tok],
+    referents: &[Target],
+    resolve: &dyn Fn(&str) -> Result<Target, String>,
+) -> Result<Vec<Action>, String> {
     // Split at UND / commas.
     let mut chunks: Vec<&[Tok]> = Vec::new();
     let mut start = 0;
@@ -732,8 +1121,32 @@ fn parse_actions(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String
         chunks.push(&tokens[start..]);
     }
     let mut actions: Vec<Action> = Vec::new();
+    // The chunk with the verb the elements after it continue ("zeige A und B als Pflichtfeld
+    // an"): where its actions begin, its verb and words, and its elements.
+    let mut run: Option<(usize, String, Vec<String>, Vec<Target>)> = None;
     for chunk in chunks {
-        let parsed = parse_action(chunk, actions.last(), resolve)?;
+        if let (Some(Tok::Id(id)), Some((start, verb, verb_words, targets))) = (chunk.first(), run.as_mut()) {
+            // What follows the last element applies to all of them: re-read the run with it.
+            let after: Vec<String> = chunk[1..].iter().filter_map(Tok::word).collect();
+            let words: Vec<String> = verb_words.iter().chain(&after).cloned().collect();
+            let kind = action_kind(verb, &after, &words)
+                .ok_or_else(|| format!("not a recognized action: \"{}\"", show(chunk)))?;
+            targets.push(resolve(id)?);
+            actions.truncate(*start);
+            for t in targets.iter() {
+                actions.extend(kind.apply(t.clone()));
+            }
+            continue;
+        }
+        let start = actions.len();
+        let parsed = parse_action(chunk, actions.last(), referents, resolve)?;
+        let words: Vec<String> = chunk.iter().filter_map(Tok::word).collect();
+        run = match (words.first(), &parsed[..]) {
+            (Some(verb), [first, ..]) if parsed.iter().all(|a| a.target().path == first.target().path) => {
+                Some((start, verb.clone(), words.clone(), vec![first.target().clone()]))
+            }
+            _ => None,
+        };
         actions.extend(parsed);
     }
     Ok(actions)
@@ -742,6 +1155,7 @@ fn parse_actions(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String
 fn parse_action(
     chunk: &[Tok],
     previous: Option<&Action>,
+    referents: &[Target],
     resolve: &dyn Fn(&str) -> Result<Target, String>,
 ) -> Result<Vec<Action>, String> {
     let words: Vec<String> = chunk.iter().filter_map(Tok::word).collect();
@@ -754,7 +1168,6 @@ fn parse_action(
         .collect();
     let shown = show(chunk);
     let verb = words.first().map(String::as_str).unwrap_or("");
-    let has = |w: &str| words.iter().any(|x| x == w);
     let pflicht = words.iter().any(|w| w.starts_with("pflicht"));
     // "mache es zu einer Pflichtangabe": the element of the action before.
     if verb == "mache" && ids.is_empty() && pflicht {
@@ -763,56 +1176,85 @@ fn parse_action(
             _ => Err(format!("\"{shown}\" does not follow an element being shown")),
         };
     }
+    // "sonst zeige die Felder nicht an": the elements the DANN part named.
+    if ids.is_empty()
+        && !referents.is_empty()
+        && words.iter().any(|w| ["felder", "datenfelder", "gruppen", "diese", "sie"].contains(&w.as_str()))
+    {
+        let kind =
+            action_kind(verb, &words[1..], &words).ok_or_else(|| format!("not a recognized action: \"{shown}\""))?;
+        return Ok(referents.iter().flat_map(|t| kind.apply(t.clone())).collect());
+    }
     let [id] = ids[..] else {
         return Err(format!("expected one element in \"{shown}\""));
     };
-    // "aktiviere F1 und F2": an element alone continues the action before.
+    // An element alone continues an action (see `parse_actions`); here there is none before.
     if chunk.first().is_some_and(|t| matches!(t, Tok::Id(_))) {
-        return match previous {
-            Some(Action::Show(_)) => Ok(vec![Action::Show(resolve(id)?)]),
-            Some(Action::Hide(_)) => Ok(vec![Action::Hide(resolve(id)?)]),
-            Some(Action::Require(_)) => Ok(vec![Action::Require(resolve(id)?)]),
-            None => Err(format!("no action for \"{shown}\"")),
-        };
+        return Err(format!("no action for \"{shown}\""));
     }
     // The words after the id, past its label, tell the rest.
     let after: Vec<String> = {
         let pos = chunk.iter().position(|t| matches!(t, Tok::Id(x) if x == id)).unwrap_or(0);
         chunk[pos + 1..].iter().filter_map(Tok::word).collect()
     };
-    let tail = |w: &[&str]| after.len() >= w.len() && after[after.len() - w.len()..].iter().zip(w).all(|(a, b)| a == b);
-    let target = || resolve(id);
-    match verb {
-        "aktiviere" => Ok(vec![Action::Show(target()?)]),
-        "deaktiviere" => Ok(vec![Action::Hide(target()?)]),
-        "zeige" if tail(&["nicht", "an"]) => Ok(vec![Action::Hide(target()?)]),
-        "zeige" if has("pflicht") || has("pflichtangabe") || has("pflichtfeld") => {
-            let t = target()?;
-            Ok(vec![Action::Show(t.clone()), Action::Require(t)])
-        }
-        "zeige" => Ok(vec![Action::Show(target()?)]),
-        "muss"
-            if tail(&["befüllt", "sein"])
-                || tail(&["befüllt", "werden"])
-                || tail(&["ausgefüllt", "sein"])
-                || tail(&["ausgefüllt", "werden"])
-                || tail(&["angegeben", "werden"]) =>
-        {
-            Ok(vec![Action::Require(target()?)])
-        }
-        "darf" if tail(&["nicht", "leer", "sein"]) => Ok(vec![Action::Require(target()?)]),
-        "darf"
-            if tail(&["nicht", "befüllt", "sein"])
-                || tail(&["nicht", "befüllt", "werden"])
-                || tail(&["nicht", "ausgefüllt", "sein"])
-                || tail(&["nicht", "ausgefüllt", "werden"])
-                || tail(&["nicht", "angegeben", "werden"]) =>
-        {
-            Ok(vec![Action::Hide(target()?)])
-        }
-        "wird" if pflicht && !has("nicht") => Ok(vec![Action::Require(target()?)]),
-        _ => Err(format!("not a recognized action: \"{shown}\"")),
+    match action_kind(verb, &after, &words) {
+        Some(kind) => Ok(kind.apply(resolve(id)?)),
+        None => Err(format!("not a recognized action: \"{shown}\"")),
     }
+}
+
+/// What an action does to its element.
+#[derive(Clone, Copy)]
+enum Kind {
+    Show,
+    Hide,
+    Require,
+    ShowRequired,
+}
+
+impl Kind {
+    fn apply(self, target: Target) -> Vec<Action> {
+        match self {
+            Kind::Show => vec![Action::Show(target)],
+            Kind::Hide => vec![Action::Hide(target)],
+            Kind::Require => vec![Action::Require(target)],
+            Kind::ShowRequired => vec![Action::Show(target.clone()), Action::Require(target)],
+        }
+    }
+}
+
+/// The action a verb and the words at its end (`after`, past the element) make; `words` are
+/// all of the action's words.
+fn action_kind(verb: &str, after: &[String], words: &[String]) -> Option<Kind> {
+    let tail = |w: &[&str]| after.len() >= w.len() && after[after.len() - w.len()..].iter().zip(w).all(|(a, b)| a == b);
+    let has = |w: &str| words.iter().any(|x| x == w);
+    let pflicht = words.iter().any(|w| w.starts_with("pflicht"));
+    let filled = |negated: bool| {
+        ["befüllt", "ausgefüllt", "angegeben"]
+            .iter()
+            .any(|p| ["sein", "werden"].iter().any(|v| if negated { tail(&["nicht", p, v]) } else { tail(&[p, v]) }))
+    };
+    Some(match verb {
+        "aktiviere" if !has("nicht") => Kind::Show,
+        "deaktiviere" if !has("nicht") => Kind::Hide,
+        // "zeige X nicht an", "zeige X nicht"
+        "zeige" if tail(&["nicht", "an"]) || tail(&["nicht"]) => Kind::Hide,
+        // A "nicht" anywhere else leaves the meaning open.
+        "zeige" if has("nicht") => return None,
+        "zeige" if has("pflicht") || has("pflichtangabe") || has("pflichtfeld") || has("pflichtfelder") => {
+            Kind::ShowRequired
+        }
+        "zeige" => Kind::Show,
+        // "blende G… aus"
+        "blende" if !has("nicht") && tail(&["aus"]) => Kind::Hide,
+        "muss" if !has("nicht") && filled(false) => Kind::Require,
+        "muss" if !has("nicht") && tail(&["angezeigt", "werden"]) => Kind::Show,
+        "darf" if tail(&["nicht", "leer", "sein"]) => Kind::Require,
+        "darf" if filled(true) || tail(&["nicht", "angezeigt", "werden"]) => Kind::Hide,
+        "wird" if !has("nicht") && tail(&["ausgeblendet"]) => Kind::Hide,
+        "wird" if pflicht && !has("nicht") => Kind::Require,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -858,6 +1300,13 @@ mod tests {
                 Effect::ExactlyOne(ts) => {
                     format!("exactly one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","))
                 }
+                Effect::Check(c) => format!(
+                    "check {} if {} at {}: {}",
+                    c.assert,
+                    c.when.as_ref().map_or("always".into(), Value::to_string),
+                    c.fields.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","),
+                    c.message
+                ),
             })
             .collect()
     }
@@ -991,6 +1440,276 @@ mod tests {
             .contains("expected one element"));
         assert!(fails("").contains("no text"));
         assert!(fails("Es muss mindestens eines der Felder F60000000003 befüllt sein.").contains("fewer than two"));
+    }
+
+    /// The elements the real rules below name, as the corpus defines them (labels shortened).
+    fn real(id: &str) -> Result<Target, String> {
+        let field = |path: &str, label: &str, datatype: &str, values: Option<Vec<(&str, &str)>>| Target {
+            path: path.into(),
+            label: label.into(),
+            shape: Shape::Field {
+                datatype: datatype.into(),
+                values: values.map(|v| v.into_iter().map(|(c, l)| (c.to_owned(), l.to_owned())).collect()),
+                answers: true,
+                multiple: false,
+            },
+        };
+        let group =
+            |path: &str, min: u32| Target { path: path.into(), label: path.into(), shape: Shape::Group { min } };
+        let auskunft =
+            Some(vec![("001", "Die Auskunft wurde bereits beantragt"), ("002", "Die Beantragung wird nachgeholt")]);
+        Ok(match id {
+            "F60000000231" => field("gd.tag", "Tag (ohne Monat und Jahr)", "num_int", None),
+            "F60000000232" => field("gd.monat", "Monat", "num_int", None),
+            "F60000000233" => field("gd.jahr", "Jahr", "num_int", None),
+            "F05000019548" => field("k.fluor", "Fluorierte Treibhausgase", "bool", None),
+            "F05000019549" => field("k.co2", "Kohlendioxid", "bool", None),
+            "F05000019550" => field("k.nh3", "Ammoniak", "bool", None),
+            "F05000017278" => field("z.von", "von", "date", None),
+            "F05000017279" => field("z.bis", "bis", "date", None),
+            "G60000000086" => group("anschrift.inland", 0),
+            "G60000000091" => group("anschrift.ausland", 0),
+            "F05000016234" => field("hn.abweichend", "Abweichende gewerbliche Hauptniederlassungen", "bool", None),
+            "G05000010359" => group("hn.liste", 0),
+            "F05000016274" => field("ma.eintragung", "Eintragung Mitarbeitende", "bool", None),
+            "G05000011194" => group("ma.liste", 0),
+            "F05000016546" => field("sv.erklaerung", "Erklärung Strafverfahren", "bool", None),
+            "F05000016407" => field("sv.behoerde", "Angabe Behörde", "text", None),
+            "F05000016480" => field(
+                "person.art",
+                "Auswahl der Person",
+                "text",
+                Some(vec![("01", "Natürliche Person"), ("02", "Juristische Person")]),
+            ),
+            "G05000010616" => group("person.natuerlich", 0),
+            "G05000010622" => group("person.juristisch", 0),
+            "F05000016531" => field("bt.beteiligt", "Angaben zu Beteiligungen", "bool", None),
+            "F05000016532" => field("bt.name", "Name", "text", None),
+            "F05000016533" => field("bt.anteil", "Anteil", "text", None),
+            "F05000018558" => field("fv.abfrage", "Abfrage Freiverkauf", "bool", None),
+            "F05000018557" => field("fv.name", "Name Versandhandel", "text", None),
+            "F05000018533" => field("fv.formular", "Datenerfassungsformular", "text", None),
+            "F05000018979" => field(
+                "sk.nachreichen",
+                "Abfrage Sachkenntnis (Nachreichen)",
+                "text",
+                Some(vec![("001", "Ja"), ("002", "Nein")]),
+            ),
+            "F05000018604" => field("sk.nachweis", "Sachkenntnisnachweis", "text", None),
+            "F05000018430" => field("be.abweichend", "Abfrage Abweichender Bescheidempfänger", "bool", None),
+            "G05000012377" => group("be.person", 1),
+            "F05000016680" => field("fz.auskunft", "Führungszeugnis zur Vorlage bei einer Behörde", "text", auskunft),
+            "F05000016256" => field("fz.datum", "Beantragungsdatum Führungszeugnis", "date", None),
+            "F05000016978" => field("ins.gericht", "Insolvenzgericht", "text", None),
+            "F05000016549" | "F05000016287" | "F05000016514" | "F05000016515" | "F05000016516" => {
+                field(&format!("ins.{}", &id[7..]), id, "bool", None)
+            }
+            other => return Err(format!("{other} is not part of the schema")),
+        })
+    }
+
+    fn real_effects(text: &str) -> Vec<String> {
+        translate(text, &real)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .iter()
+            .map(|e| match e {
+                Effect::Show(t, c) => format!("show {} if {c}", t.path),
+                Effect::Hide(t, c) => format!("hide {} if {c}", t.path),
+                Effect::Require(t, c) => format!("require {} if {c}", t.path),
+                Effect::AtLeastOne(ts) => {
+                    format!("one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","))
+                }
+                Effect::ExactlyOne(ts) => {
+                    format!("exactly one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","))
+                }
+                Effect::Check(c) => format!(
+                    "check {} if {} at {}",
+                    c.assert,
+                    c.when.as_ref().map_or("always".into(), Value::to_string),
+                    c.fields.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(",")
+                ),
+            })
+            .collect()
+    }
+
+    // Each test below is a real rule of the FIM corpus (ids as in the export).
+
+    #[test]
+    fn real_date_of_day_month_and_year_must_exist() {
+        // R60000000024 "Datumkorrekt", in 22 places of the corpus.
+        let effects = real_effects("Wenn alle drei Felder F60000000231 \"Tag (ohne Monat und Jahr)\", F60000000232 \"Monat\" und F60000000233 \"Jahr\" befüllt sind, muss die Validität des sich ergebenden Kalenderdatums sichergestellt werden. D.h. es muss z.B. 30.02.2019 oder der 31.11.1968 verhindert werden, da diese keine korrekten Datumsangaben sind.");
+        assert_eq!(effects.len(), 1);
+        assert!(effects[0].starts_with("check {\"and\":[{\">=\":[{\"var\":\"gd.monat\"},1]}"), "{}", effects[0]);
+        assert!(
+            effects[0].ends_with(r#"if {"!":{"missing":["gd.tag","gd.monat","gd.jahr"]}} at gd.tag,gd.monat,gd.jahr"#),
+            "{}",
+            effects[0]
+        );
+        // The check itself: which dates it lets through is tested with antrag-core in
+        // tests/import.rs; here, that another sentence in place of the illustration is refused.
+        assert!(translate("Wenn alle drei Felder F60000000231 \"Tag\", F60000000232 \"Monat\" und F60000000233 \"Jahr\" befüllt sind, muss die Validität des sich ergebenden Kalenderdatums sichergestellt werden. Außerdem muss das Jahr 2000 sein.", &real).is_err());
+    }
+
+    #[test]
+    fn real_at_least_one_yes() {
+        // R05000015323
+        assert_eq!(
+            real_effects("Mindestens eines der Datenfelder F05000019548 \"Fluorierte Treibhausgase\", F05000019549 \"Kohlendioxid\" oder F05000019550 \"Ammoniak\" muss den Wert \"wahr\" haben."),
+            vec![r#"check {"or":[{"==":[{"var":"k.fluor"},true]},{"==":[{"var":"k.co2"},true]},{"==":[{"var":"k.nh3"},true]}]} if always at k.fluor,k.co2,k.nh3"#]
+        );
+    }
+
+    #[test]
+    fn real_date_before_date() {
+        // R05000012171
+        assert_eq!(
+            real_effects("Das Datum im Feld F05000017278 \"von\" muss zeitlich vor dem Datum in Feld F05000017279 \"bis\" liegen."),
+            vec![r#"check {"<":[{"var":"z.von"},{"var":"z.bis"}]} if {"!":{"missing":["z.von","z.bis"]}} at z.bis,z.von"#]
+        );
+    }
+
+    #[test]
+    fn real_either_group() {
+        // R00000000217
+        assert_eq!(
+            real_effects("Entweder muss die Feldgruppe G60000000086 \"Anschrift Inland Straßenanschrift\" oder die Feldgruppe G60000000091 \"Anschrift Ausland\" befüllt sein."),
+            vec!["exactly one of anschrift.inland,anschrift.ausland"]
+        );
+    }
+
+    #[test]
+    fn real_without_dann_and_show_not() {
+        // R05000011301: no DANN, a colon in the label, "zeige … nicht".
+        assert_eq!(
+            real_effects("Wenn F05000016234 Auswahlfeld: Abweichende gewerbliche Hauptniederlassungen (Natürliche Person) === \"Ja\" zeige G05000010359 Hauptniederlassungen, wenn F05000016234 Auswahlfeld: Abweichende gewerbliche Hauptniederlassungen (Natürliche Person) === \"Nein\" zeige G05000010359 Hauptniederlassungen nicht."),
+            vec![
+                r#"show hn.liste if {"==":[{"var":"hn.abweichend"},true]}"#,
+                r#"hide hn.liste if {"==":[{"var":"hn.abweichend"},false]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn real_fade_out() {
+        // R05000011944 "blende … aus"
+        assert_eq!(
+            real_effects("Wenn F05000016274 Eintragung Mitarbeitende === \"Ja\", dann zeige G05000011194  Mitwirkende Mitarbeitende (Eintragung) an, wenn F05000016274 Eintragung Mitarbeitende === \"Nein\", dann blende G05000011194 Mitwirkende Mitarbeitende (Eintragung) aus."),
+            vec![
+                r#"show ma.liste if {"==":[{"var":"ma.eintragung"},true]}"#,
+                r#"hide ma.liste if {"==":[{"var":"ma.eintragung"},false]}"#,
+            ]
+        );
+        // R05000013563 "wird … ausgeblendet"
+        assert_eq!(
+            real_effects("Wenn das Feld F05000018430 \"Abfrage Abweichender Bescheidempfänger\" = \"wahr\", dann muss die Gruppe G05000012377 \"Natürliche Person (Name, Vorname, Straßenanschrift Inland)\" befüllt werden. Wenn das Feld F05000018430 \"Abfrage Abweichender Bescheidempfänger\" <> \"wahr\", dann wird die Gruppe G05000012377 \"Natürliche Person (Name, Vorname, Straßenanschrift Inland)\" ausgeblendet."),
+            vec![
+                r#"require be.person if {"==":[{"var":"be.abweichend"},true]}"#,
+                r#"hide be.person if {"!=":[{"var":"be.abweichend"},true]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn real_second_condition_after_bei() {
+        // R05000011251
+        assert_eq!(
+            real_effects("Wenn Feld F05000016546 Erklärung Strafverfahren (Gesellschaft) === \"Ja\", dann zeige Feld F05000016407 Angabe Behörde an, bei  F05000016546  == \"Nein\" zeige Feld F05000016407 Angabe Behörde nicht an."),
+            vec![
+                r#"show sv.behoerde if {"==":[{"var":"sv.erklaerung"},true]}"#,
+                r#"hide sv.behoerde if {"==":[{"var":"sv.erklaerung"},false]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn real_code_with_its_label_in_plain_words() {
+        // R05000011289
+        assert_eq!(
+            real_effects("Wenn F05000016480 Auswahl der Person === 01 Natürliche Person, dann zeige G05000010616 Person an, wenn F05000016480 Auswahl der Person === 02 Juristische Person, dann zeige G05000010622 Person (juristische Person) an."),
+            vec![
+                r#"show person.natuerlich if {"==":[{"var":"person.art"},"01"]}"#,
+                r#"show person.juristisch if {"==":[{"var":"person.art"},"02"]}"#,
+            ]
+        );
+        // A code followed by words that are not its label is refused.
+        assert!(translate(
+            "Wenn F05000016480 Auswahl der Person === 01 Juristische Person, dann zeige G05000010616 Person an",
+            &real
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn real_otherwise_the_fields_and_otherwise_not() {
+        // R05000011857 "sonst zeige die Felder nicht an"
+        assert_eq!(
+            real_effects("Wenn F05000016531 == Ja, dann zeige F05000016532 und F05000016533 als Pflichtfeld an, sonst zeige die Felder nicht an.\n"),
+            vec![
+                r#"show bt.name if {"==":[{"var":"bt.beteiligt"},true]}"#,
+                r#"require bt.name if {"==":[{"var":"bt.beteiligt"},true]}"#,
+                r#"show bt.anteil if {"==":[{"var":"bt.beteiligt"},true]}"#,
+                r#"require bt.anteil if {"==":[{"var":"bt.beteiligt"},true]}"#,
+                r#"hide bt.name if {"!":{"==":[{"var":"bt.beteiligt"},true]}}"#,
+                r#"hide bt.anteil if {"!":{"==":[{"var":"bt.beteiligt"},true]}}"#,
+            ]
+        );
+        // R05000011231 "ansonsten nicht"; the code's label without its article.
+        assert_eq!(
+            real_effects("Wenn Feld F05000016680 Führungszeugnis zur Vorlage bei einer Behörde == \"001 Auskunft wurde bereits beantragt\", dann zeige  F05000016256 Beantragungsdatum Führungszeugnis, ansonsten nicht."),
+            vec![
+                r#"show fz.datum if {"==":[{"var":"fz.auskunft"},"001"]}"#,
+                r#"hide fz.datum if {"!":{"==":[{"var":"fz.auskunft"},"001"]}}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn real_may_not_be_shown_and_must_be_shown() {
+        // R05000014146
+        assert_eq!(
+            real_effects("Wenn das Feld F05000018558 \"Abfrage Freiverkauf\" = \"wahr\",\ndann muss das Feld F05000018557 \"Name Versandhandel\" befüllt werden.\nWenn das Feld F05000018558 \"Abfrage Freiverkauf\" <> \"wahr\",\ndann darf das Feld F05000018557 \"Name Versandhandel\" nicht angezeigt werden."),
+            vec![
+                r#"require fv.name if {"==":[{"var":"fv.abfrage"},true]}"#,
+                r#"hide fv.name if {"!=":[{"var":"fv.abfrage"},true]}"#,
+            ]
+        );
+        // R05000014158
+        assert_eq!(
+            real_effects("Wenn das Feld F05000018979 \"Abfrage Sachkenntnis (Nachreichen)\" = 001 \"Ja\",\ndann muss das Feld F05000018604 \"Sachkenntnisnachweis\" angezeigt werden.\nWenn das Feld F05000018979 \"Abfrage Sachkenntnis (Nachreichen)\" <> 001 \"Ja\",\ndann darf das Feld F05000018604 \"Sachkenntnisnachweis\" nicht angezeigt werden."),
+            vec![
+                r#"show sk.nachweis if {"==":[{"var":"sk.nachreichen"},"001"]}"#,
+                r#"hide sk.nachweis if {"!=":[{"var":"sk.nachreichen"},"001"]}"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn real_element_paths_name_their_last_element() {
+        // R05000013728
+        assert_eq!(
+            real_effects("Wenn das Feld G05000012735.F05000018558 \"Abfrage Freiverkauf\" = \"wahr\", dann muss das Feld G05000012493.F05000018533 \"Datenerfassungsformular Versandapotheken-/Versandhandelsregister\" befüllt werden."),
+            vec![r#"require fv.formular if {"==":[{"var":"fv.abfrage"},true]}"#]
+        );
+        // Two ids run together are no path.
+        assert_eq!(element_path("G05000013225G05000013286.F05000019620"), None);
+    }
+
+    #[test]
+    fn real_required_when_any_is_yes() {
+        // R05000011898
+        assert_eq!(
+            real_effects("Das Feld F05000016978 ist ein Pflichtfeld, wenn eines der Felder F05000016549, F05000016287, F05000016514, F05000016515, F05000016516 mit \"Ja\" belegt ist."),
+            vec![
+                r#"require ins.gericht if {"or":[{"==":[{"var":"ins.16549"},true]},{"==":[{"var":"ins.16287"},true]},{"==":[{"var":"ins.16514"},true]},{"==":[{"var":"ins.16515"},true]},{"==":[{"var":"ins.16516"},true]}]}"#
+            ]
+        );
+        // Alone, "ist ein Pflichtfeld" is always; next to another statement it is refused.
+        assert_eq!(real_effects("Das Feld F05000016978 ist ein Pflichtfeld"), vec!["require ins.gericht if true"]);
+        assert!(translate(
+            "F05000016978 ist ein Pflichtfeld. Wenn F05000016549 = \"Ja\", dann zeige F05000016978 an.",
+            &real
+        )
+        .is_err());
     }
 
     #[test]

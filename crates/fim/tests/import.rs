@@ -387,3 +387,38 @@ fn a_given_form_id_is_used() {
     let imported = import(&fixture("xdf3-musterantrag.xml"), &options).unwrap();
     assert_eq!(imported.definition.id, "mustergenehmigung");
 }
+
+#[test]
+fn v3_library_date_rules_become_checks() {
+    // R60000000024 "Datumkorrekt" (day, month and year make a real date) and R05000012171
+    // ("von" before "bis"), as the FIM library writes them.
+    let imported = run("xdf3-datumsregeln.xml");
+    assert_eq!(imported.report.rules_not_translated(), 0, "{}", imported.report);
+    let form = Form::new(imported.definition).unwrap();
+    let date =
+        |d: i64, m: i64, y: i64| json!({ "G60000000083": { "F60000000231": d, "F60000000232": m, "F60000000233": y } });
+    let rule = |answers: Value| issues(&form, answers).into_iter().filter(|i| i.ends_with(" rule")).collect::<Vec<_>>();
+    for (d, m, y) in [(30, 2, 2019), (31, 11, 1968), (29, 2, 2019), (29, 2, 1900), (31, 4, 2024), (31, 6, 2024)] {
+        assert_eq!(rule(date(d, m, y)), ["G60000000083.F60000000231 rule"], "{d}.{m}.{y}");
+    }
+    for (d, m, y) in
+        [(29, 2, 2020), (29, 2, 2000), (28, 2, 2019), (31, 12, 1968), (30, 11, 1968), (31, 1, 2024), (1, 3, 2024)]
+    {
+        assert_eq!(rule(date(d, m, y)), Vec::<String>::new(), "{d}.{m}.{y}");
+    }
+    // Typed answers are text in the browser: the same verdicts.
+    assert_eq!(
+        rule(json!({ "G60000000083": { "F60000000231": "31", "F60000000232": "4", "F60000000233": "2024" } })),
+        ["G60000000083.F60000000231 rule"]
+    );
+    // Not all three given: the field checks speak, not this rule.
+    assert_eq!(rule(json!({ "G60000000083": { "F60000000231": 31, "F60000000232": 2 } })), Vec::<String>::new());
+    // From before to.
+    let period = |von: &str, bis: &str| {
+        let mut a = date(1, 1, 2000);
+        a["G05000011498"] = json!({ "F05000017278": von, "F05000017279": bis });
+        rule(a)
+    };
+    assert_eq!(period("2026-05-02", "2026-05-01"), ["G05000011498.F05000017279 rule"]);
+    assert_eq!(period("2026-05-01", "2026-05-02"), Vec::<String>::new());
+}

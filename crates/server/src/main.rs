@@ -118,6 +118,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import every FIM export (*.xml) under the given folders and print the figures: rules
+    /// translated (occurrences and distinct rules), code lists resolved, the slowest import.
+    FimCorpus {
+        /// Folders (searched recursively) or files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Directory of genericode code lists (*.xml) for code-list references.
+        #[arg(long)]
+        codelists: Option<PathBuf>,
+    },
     /// Print valid answers for a definition, found by the validator (for tests and tools that
     /// submit forms without hand-written examples).
     SampleAnswers {
@@ -317,6 +327,7 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::FimCorpus { paths, codelists }) => fim_corpus(&paths, codelists),
         Some(Command::ImportFim { file, codelists, output, id, json }) => {
             import_fim(&file, codelists, output, id, json)
         }
@@ -435,6 +446,69 @@ fn import_fim(
             output.map(|o| format!("; definition written to {}", o.display())).unwrap_or_default()
         );
     }
+    ExitCode::SUCCESS
+}
+
+fn fim_corpus(paths: &[PathBuf], codelists: Option<PathBuf>) -> ExitCode {
+    fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            entries.sort();
+            for entry in entries {
+                collect(&entry, out);
+            }
+        } else if path.extension().is_some_and(|x| x == "xml") {
+            out.push(path.to_owned());
+        }
+    }
+    let lists = match codelists {
+        Some(dir) => match antrag_fim::CodeLists::load_dir(&dir) {
+            Ok(lists) => lists,
+            Err(e) => {
+                eprintln!("fim-corpus: code lists: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => antrag_fim::CodeLists::new(),
+    };
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            eprintln!("fim-corpus: {}: no such file or folder", path.display());
+            return ExitCode::FAILURE;
+        }
+        collect(path, &mut files);
+    }
+    let options = antrag_fim::Options { form_id: None, codelists: lists };
+    let mut summary = antrag_fim::corpus::Summary::default();
+    for file in &files {
+        let Ok(xml) = std::fs::read_to_string(file) else {
+            println!("{}: not readable as text, skipped", file.display());
+            continue;
+        };
+        let started = std::time::Instant::now();
+        match antrag_fim::import(&xml, &options) {
+            Ok(imported) => {
+                let took = started.elapsed();
+                let r = &imported.report;
+                println!(
+                    "{}: rules {}/{}, code lists {}/{}, {:.1} ms",
+                    file.display(),
+                    r.rules_translated(),
+                    r.rules.len(),
+                    r.code_lists_resolved,
+                    r.code_lists_resolved + r.code_lists_missing,
+                    took.as_secs_f64() * 1000.0
+                );
+                summary.add(&file.display().to_string(), r, took);
+            }
+            // Code lists, XSDs and other XML in the folders are no data schemas.
+            Err(e) => println!("{}: not imported ({e})", file.display()),
+        }
+    }
+    print!("\n{summary}");
     ExitCode::SUCCESS
 }
 
