@@ -31,8 +31,8 @@ test: test-today bootstrap fetch lint web test-native test-core-module test-wasm
 	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
 ## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline), the
-## size report of the citizen's download, one check through the portable core module in Node, and
-## the core's criterion benchmarks; results in
+## size report of the citizen's download, one check through the portable core module in Node, the
+## FIM corpus figures (rules translated), and the core's criterion benchmarks; results in
 ## target/bench/results.{md,json} and target/bench/sizes.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
@@ -40,6 +40,7 @@ bench: bootstrap fetch web server
 	mkdir -p target/core-module
 	cargo run --quiet --locked -p antrag-core-wasm --bin antrag-core-cases -- --today $$(cat tests/today.txt) --out target/core-module/cases.json
 	node bench/core-module.mjs target/core-module/cases.json
+	@if [ -d ../shared/fixtures/fim/xdf3 ]; then ./target/release/antrag-server fim-corpus ../shared/fixtures/fim/xdf3 ../shared/fixtures/fim/xdf3-corpus --codelists ../shared/fixtures/fim/codelists | tail -4; else echo "bench: ../shared/fixtures/fim absent, FIM corpus figures skipped"; fi
 	cargo bench -p antrag-core --bench core --locked -- --noplot
 	cargo bench -p antrag-fim --bench import --locked -- --noplot
 

@@ -130,3 +130,27 @@ pub fn import(xml: &str, options: &Options) -> Result<Import, ImportError> {
     let message = xdf::parse(xml)?;
     convert::convert(&message, options)
 }
+
+/// The code lists an export references (`codelisteReferenz`): canonical id and version (none:
+/// the newest), each once, in document order — what `antrag-server codelists-sync` fetches.
+pub fn code_list_references(xml: &str) -> Result<Vec<(String, Option<String>)>, ImportError> {
+    fn walk(group: &xdf::Gruppe, out: &mut Vec<(String, Option<String>)>) {
+        for child in &group.children {
+            match &child.element {
+                xdf::Element::Feld(field) => {
+                    if let Some(r) = &field.code_list {
+                        let reference = (r.canonical_id.clone(), r.version.clone());
+                        if !out.contains(&reference) {
+                            out.push(reference);
+                        }
+                    }
+                }
+                xdf::Element::Gruppe(inner) => walk(inner, out),
+            }
+        }
+    }
+    let message = xdf::parse(xml)?;
+    let mut out = Vec::new();
+    walk(&message.root, &mut out);
+    Ok(out)
+}

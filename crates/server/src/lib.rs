@@ -11,6 +11,7 @@ pub mod api;
 pub mod app;
 pub mod catalog;
 pub mod clock;
+pub mod codelists;
 pub mod conformance;
 pub mod faults;
 pub mod fitconnect;

@@ -117,6 +117,32 @@ enum Command {
         /// Print the report as JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Fetch the code lists the export references from XRepository into the --codelists
+        /// directory first (as `codelists-sync` does).
+        #[arg(long, requires = "codelists")]
+        fetch_codelists: bool,
+        /// XRepository or a mirror, for --fetch-codelists.
+        #[arg(long, default_value = antrag_server::codelists::XREPOSITORY)]
+        repository: String,
+    },
+    /// Fetch the code lists that FIM exports (*.xml) or definitions (*.json) reference from
+    /// XRepository (by URN and version; the newest valid version when none is given), check
+    /// them and keep them in a directory, which then serves offline. Exits 1 when a list
+    /// could not be had (its fields stay free-text inputs).
+    CodelistsSync {
+        /// FIM exports and definitions.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The directory the lists are kept in (genericode `*.xml` for import-fim, Antrag
+        /// `*.json` for --codelists-dir).
+        #[arg(long)]
+        dir: PathBuf,
+        /// XRepository or a mirror.
+        #[arg(long, default_value = antrag_server::codelists::XREPOSITORY)]
+        repository: String,
+        /// Use the directory only; fetch nothing.
+        #[arg(long)]
+        offline: bool,
     },
     /// Import every FIM export (*.xml) under the given folders and print the figures: rules
     /// translated (occurrences and distinct rules), code lists resolved, the slowest import.
@@ -328,7 +354,17 @@ fn main() -> ExitCode {
             }
         },
         Some(Command::FimCorpus { paths, codelists }) => fim_corpus(&paths, codelists),
-        Some(Command::ImportFim { file, codelists, output, id, json }) => {
+        Some(Command::CodelistsSync { files, dir, repository, offline }) => {
+            codelists_sync(&files, antrag_server::codelists::Options { dir, repository, offline })
+        }
+        Some(Command::ImportFim { file, codelists, output, id, json, fetch_codelists, repository }) => {
+            if fetch_codelists {
+                let dir = codelists.clone().unwrap_or_default();
+                let options = antrag_server::codelists::Options { dir, repository, offline: false };
+                // A list that cannot be had is reported; the import goes on (its field
+                // becomes a free-text input, with a warning in the report).
+                let _ = codelists_sync(std::slice::from_ref(&file), options);
+            }
             import_fim(&file, codelists, output, id, json)
         }
         Some(Command::GenerateForm { fields, one_page }) => {
@@ -446,6 +482,48 @@ fn import_fim(
             output.map(|o| format!("; definition written to {}", o.display())).unwrap_or_default()
         );
     }
+    ExitCode::SUCCESS
+}
+
+fn codelists_sync(files: &[PathBuf], options: antrag_server::codelists::Options) -> ExitCode {
+    use antrag_server::codelists::{references_in, sync, Outcome};
+    let references = match references_in(files) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("codelists-sync: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if references.is_empty() {
+        println!("codelists-sync: the files reference no code lists");
+        return ExitCode::SUCCESS;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let outcomes = runtime.block_on(sync(&references, &options));
+    let mut missing = 0;
+    for (reference, outcome) in &outcomes {
+        match outcome {
+            Outcome::Cached { version, note: None } => {
+                println!("{reference}: in {} (version {version})", options.dir.display())
+            }
+            Outcome::Cached { version, note: Some(note) } => {
+                println!("{reference}: in {} (version {version}; {note})", options.dir.display())
+            }
+            Outcome::Fetched { version } => println!("{reference}: fetched and checked (version {version})"),
+            Outcome::Missing { reason } => {
+                missing += 1;
+                println!("{reference}: NOT AVAILABLE — {reason}");
+            }
+        }
+    }
+    if missing > 0 {
+        println!(
+            "\ncodelists-sync: {missing} of {} code list(s) could not be had; fields that use them stay free-text inputs (with a warning in the import report)",
+            outcomes.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    println!("\ncodelists-sync: all {} code list(s) available in {}", outcomes.len(), options.dir.display());
     ExitCode::SUCCESS
 }
 
