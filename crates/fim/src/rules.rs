@@ -512,10 +512,13 @@ fn not_otherwise(then: &[Action]) -> Result<Vec<Action>, String> {
     if !then.iter().any(|a| matches!(a, Action::Show(_))) {
         return Err("\"ansonsten nicht\" after an action that shows nothing".into());
     }
+    // "zeige X als Pflichtfeld an, ansonsten nicht": not shown, or shown but optional? Open.
+    if then.iter().any(|a| matches!(a, Action::Require(_))) {
+        return Err("\"ansonsten nicht\" after showing as required: not shown, or not required?".into());
+    }
     then.iter()
         .filter_map(|a| match a {
             Action::Show(t) => Some(Ok(Action::Hide(t.clone()))),
-            // Required only while shown: hidden, it is not asked for.
             Action::Require(_) => None,
             Action::Hide(t) => Some(Err(format!("\"ansonsten nicht\" after hiding {}", t.label))),
         })
@@ -583,6 +586,37 @@ fn valid_date(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) 
         .windows(2)
         .position(|w| matches!(w[0], Tok::Stop) && w[1].word().is_some_and(|x| x == "d.h" || x == "dh"))
         .unwrap_or(tokens.len());
+    let illustration_words = [
+        "d.h",
+        "dh",
+        "es",
+        "muss",
+        "z.b",
+        "zb",
+        "oder",
+        "der",
+        "die",
+        "das",
+        "verhindert",
+        "werden",
+        "da",
+        "diese",
+        "keine",
+        "korrekten",
+        "datumsangaben",
+        "sind",
+    ];
+    let illustration_ok = tokens[end..].iter().all(|t| match t {
+        Tok::Word(w) => {
+            let w = w.to_lowercase();
+            illustration_words.contains(&w.as_str()) || w.chars().all(|c| c.is_ascii_digit() || c == '.')
+        }
+        Tok::Stop | Tok::Comma => true,
+        _ => false,
+    });
+    if !illustration_ok {
+        return Ok(None);
+    }
     let tokens = &tokens[..end];
     let Some(muss) = tokens.iter().position(|t| t.is("muss")) else { return Ok(None) };
     let (cond, rule) = (&tokens[1..muss], &tokens[muss..]);
@@ -617,7 +651,7 @@ fn valid_date(tokens: &[Tok], resolve: &dyn Fn(&str) -> Result<Target, String>) 
     let part = |prefix: &str| {
         let found: Vec<&Target> = targets.iter().filter(|t| t.label.to_lowercase().starts_with(prefix)).collect();
         match found[..] {
-            [t] if matches!(&t.shape, Shape::Field { datatype, .. } if datatype.starts_with("num")) => Ok(t.clone()),
+            [t] if matches!(&t.shape, Shape::Field { datatype, .. } if datatype == "num_int") => Ok(t.clone()),
             _ => Err(format!("no single number field for the {prefix} of the date")),
         }
     };
@@ -1106,31 +1140,46 @@ fn parse_actions(
     referents: &[Target],
     resolve: &dyn Fn(&str) -> Result<Target, String>,
 ) -> Result<Vec<Action>, String> {
-    // Split at UND / commas.
-    let mut chunks: Vec<&[Tok]> = Vec::new();
-    let mut start = 0;
+    // Split at UND / commas / full stops; a chunk after a full stop begins a new sentence.
+    let mut chunks: Vec<(&[Tok], bool)> = Vec::new();
+    let (mut start, mut after_stop) = (0, false);
     for (i, t) in tokens.iter().enumerate() {
         if t.is("und") || matches!(t, Tok::Comma | Tok::Stop) {
             if i > start {
-                chunks.push(&tokens[start..i]);
+                chunks.push((&tokens[start..i], after_stop));
             }
+            after_stop = matches!(t, Tok::Stop);
             start = i + 1;
         }
     }
     if start < tokens.len() {
-        chunks.push(&tokens[start..]);
+        chunks.push((&tokens[start..], after_stop));
     }
     let mut actions: Vec<Action> = Vec::new();
     // The chunk with the verb the elements after it continue ("zeige A und B als Pflichtfeld
-    // an"): where its actions begin, its verb and words, and its elements.
+    // an"): where its actions begin, its verb and words, and its elements. Only an action left
+    // open (no closing words after its element) is continued, and never across a full stop.
     let mut run: Option<(usize, String, Vec<String>, Vec<Target>)> = None;
-    for chunk in chunks {
-        if let (Some(Tok::Id(id)), Some((start, verb, verb_words, targets))) = (chunk.first(), run.as_mut()) {
-            // What follows the last element applies to all of them: re-read the run with it.
+    for (chunk, new_sentence) in chunks {
+        if new_sentence {
+            run = None;
+        }
+        if let Some(Tok::Id(id)) = chunk.first() {
+            let Some((start, verb, verb_words, targets)) = run.as_mut() else {
+                return Err(format!("no action for \"{}\"", show(chunk)));
+            };
             let after: Vec<String> = chunk[1..].iter().filter_map(Tok::word).collect();
-            let words: Vec<String> = verb_words.iter().chain(&after).cloned().collect();
-            let kind = action_kind(verb, &after, &words)
-                .ok_or_else(|| format!("not a recognized action: \"{}\"", show(chunk)))?;
+            let kind = if after.iter().all(|w| !CLOSING.contains(&w.as_str())) {
+                // Only a label: the same action.
+                action_kind(verb, &[], verb_words)
+            } else if after.iter().all(|w| CONTINUED.contains(&w.as_str())) {
+                // What follows the last element applies to all of them: re-read the run with it.
+                let words: Vec<String> = verb_words.iter().chain(&after).cloned().collect();
+                action_kind(verb, &after, &words)
+            } else {
+                None
+            };
+            let kind = kind.ok_or_else(|| format!("not a recognized action: \"{}\"", show(chunk)))?;
             targets.push(resolve(id)?);
             actions.truncate(*start);
             for t in targets.iter() {
@@ -1141,8 +1190,12 @@ fn parse_actions(
         let start = actions.len();
         let parsed = parse_action(chunk, actions.last(), referents, resolve)?;
         let words: Vec<String> = chunk.iter().filter_map(Tok::word).collect();
+        let open = {
+            let pos = chunk.iter().position(|t| matches!(t, Tok::Id(_)));
+            pos.is_some_and(|p| chunk[p + 1..].iter().filter_map(Tok::word).all(|w| !CLOSING.contains(&w.as_str())))
+        };
         run = match (words.first(), &parsed[..]) {
-            (Some(verb), [first, ..]) if parsed.iter().all(|a| a.target().path == first.target().path) => {
+            (Some(verb), [first, ..]) if open && parsed.iter().all(|a| a.target().path == first.target().path) => {
                 Some((start, verb.clone(), words.clone(), vec![first.target().clone()]))
             }
             _ => None,
@@ -1151,6 +1204,41 @@ fn parse_actions(
     }
     Ok(actions)
 }
+
+/// Words that close an action after its element ("an", "nicht", "als Pflichtfeld", …).
+const CLOSING: &[&str] = &[
+    "an",
+    "aus",
+    "nicht",
+    "als",
+    "pflicht",
+    "pflichtfeld",
+    "pflichtfelder",
+    "pflichtangabe",
+    "angezeigt",
+    "befüllt",
+    "ausgefüllt",
+    "angegeben",
+    "werden",
+    "sein",
+    "ausgeblendet",
+    "eingeblendet",
+    "bleibt",
+    "bleiben",
+    "ist",
+    "sind",
+    "nie",
+    "niemals",
+    "kein",
+    "keine",
+    "keinesfalls",
+];
+
+/// The closing words a continued run may take over for all its elements.
+const CONTINUED: &[&str] = &["an", "nicht", "als", "pflichtfeld", "pflichtfelder", "pflichtangabe"];
+
+/// Words that negate other than "nicht": a rule with them is not read.
+const OTHER_NEGATIONS: &[&str] = &["nie", "niemals", "kein", "keine", "keinesfalls"];
 
 fn parse_action(
     chunk: &[Tok],
@@ -1179,7 +1267,10 @@ fn parse_action(
     // "sonst zeige die Felder nicht an": the elements the DANN part named.
     if ids.is_empty()
         && !referents.is_empty()
-        && words.iter().any(|w| ["felder", "datenfelder", "gruppen", "diese", "sie"].contains(&w.as_str()))
+        && words.iter().any(|w| ["felder", "datenfelder", "sie"].contains(&w.as_str()))
+        && words[1..]
+            .iter()
+            .all(|w| ["die", "diese", "felder", "datenfelder", "sie", "nicht", "an", "aus"].contains(&w.as_str()))
     {
         let kind =
             action_kind(verb, &words[1..], &words).ok_or_else(|| format!("not a recognized action: \"{shown}\""))?;
@@ -1234,6 +1325,9 @@ fn action_kind(verb: &str, after: &[String], words: &[String]) -> Option<Kind> {
             .iter()
             .any(|p| ["sein", "werden"].iter().any(|v| if negated { tail(&["nicht", p, v]) } else { tail(&[p, v]) }))
     };
+    if words.iter().any(|w| OTHER_NEGATIONS.contains(&w.as_str())) {
+        return None;
+    }
     Some(match verb {
         "aktiviere" if !has("nicht") => Kind::Show,
         "deaktiviere" if !has("nicht") => Kind::Hide,
@@ -1710,6 +1804,32 @@ mod tests {
             &real
         )
         .is_err());
+    }
+
+    #[test]
+    fn a_closed_action_is_not_continued_and_other_shapes_are_refused() {
+        // What a review found read wrongly: each is left untranslated now.
+        for text in [
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an und F60000000004 nicht.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an und F60000000004 als Pflichtfeld an.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 als Pflichtfeld an und F60000000004 an.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an. F60000000004 bleibt ausgeblendet.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an. F60000000004 ist ein Pflichtfeld.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an, sonst zeige die übrigen Felder an.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 an, sonst zeige die Felder zur Anschrift im Ausland nicht an.",
+            "Wenn F60000000001 = Ja, dann blende F60000000003 nie aus.",
+            "Wenn F60000000001 = Ja, dann wird F60000000003 keine Pflichtangabe.",
+            "Wenn F60000000001 = Ja, dann zeige F60000000003 als Pflichtfeld an, ansonsten nicht.",
+        ] {
+            assert!(translate(text, &resolve).is_err(), "{text} was translated: {:?}", translate(text, &resolve));
+        }
+        // A Datumkorrekt rule whose "D.h." sentence adds a requirement is not read as the library rule.
+        assert!(translate("Wenn alle drei Felder F60000000231 \"Tag\", F60000000232 \"Monat\" und F60000000233 \"Jahr\" befüllt sind, muss die Validität des sich ergebenden Kalenderdatums sichergestellt werden. D.h. zusätzlich darf das Jahr nicht vor 1900 liegen.", &real).is_err());
+        // A label alone after the element continues the action.
+        assert_eq!(
+            effects("WENN F60000000001 = JA, DANN aktiviere F60000000003 \"Text\" und F60000000004 Zahl."),
+            vec![r#"show a.text if {"==":[{"var":"a.ja"},true]}"#, r#"show a.zahl if {"==":[{"var":"a.ja"},true]}"#]
+        );
     }
 
     #[test]
