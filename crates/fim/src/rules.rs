@@ -1381,7 +1381,12 @@ mod tests {
     }
 
     fn effects(text: &str) -> Vec<String> {
-        translate(text, &resolve)
+        effects_in(text, &resolve)
+    }
+
+    /// The effects of a rule, one line each, with the elements `world` knows.
+    fn effects_in(text: &str, world: &dyn Fn(&str) -> Result<Target, String>) -> Vec<String> {
+        translate(text, world)
             .unwrap_or_else(|e| panic!("{text}: {e}"))
             .iter()
             .map(|e| match e {
@@ -1603,27 +1608,7 @@ mod tests {
     }
 
     fn real_effects(text: &str) -> Vec<String> {
-        translate(text, &real)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
-            .iter()
-            .map(|e| match e {
-                Effect::Show(t, c) => format!("show {} if {c}", t.path),
-                Effect::Hide(t, c) => format!("hide {} if {c}", t.path),
-                Effect::Require(t, c) => format!("require {} if {c}", t.path),
-                Effect::AtLeastOne(ts) => {
-                    format!("one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","))
-                }
-                Effect::ExactlyOne(ts) => {
-                    format!("exactly one of {}", ts.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(","))
-                }
-                Effect::Check(c) => format!(
-                    "check {} if {} at {}",
-                    c.assert,
-                    c.when.as_ref().map_or("always".into(), Value::to_string),
-                    c.fields.iter().map(|t| t.path.as_str()).collect::<Vec<_>>().join(",")
-                ),
-            })
-            .collect()
+        effects_in(text, &real)
     }
 
     // Each test below is a real rule of the FIM corpus (ids as in the export).
@@ -1635,7 +1620,7 @@ mod tests {
         assert_eq!(effects.len(), 1);
         assert!(effects[0].starts_with("check {\"and\":[{\">=\":[{\"var\":\"gd.monat\"},1]}"), "{}", effects[0]);
         assert!(
-            effects[0].ends_with(r#"if {"!":{"missing":["gd.tag","gd.monat","gd.jahr"]}} at gd.tag,gd.monat,gd.jahr"#),
+            effects[0].ends_with(r#"if {"!":{"missing":["gd.tag","gd.monat","gd.jahr"]}} at gd.tag,gd.monat,gd.jahr: Dieses Datum gibt es nicht. Bitte prüfen Sie Tag, Monat und Jahr."#),
             "{}",
             effects[0]
         );
@@ -1649,7 +1634,7 @@ mod tests {
         // R05000015323
         assert_eq!(
             real_effects("Mindestens eines der Datenfelder F05000019548 \"Fluorierte Treibhausgase\", F05000019549 \"Kohlendioxid\" oder F05000019550 \"Ammoniak\" muss den Wert \"wahr\" haben."),
-            vec![r#"check {"or":[{"==":[{"var":"k.fluor"},true]},{"==":[{"var":"k.co2"},true]},{"==":[{"var":"k.nh3"},true]}]} if always at k.fluor,k.co2,k.nh3"#]
+            vec![r#"check {"or":[{"==":[{"var":"k.fluor"},true]},{"==":[{"var":"k.co2"},true]},{"==":[{"var":"k.nh3"},true]}]} if always at k.fluor,k.co2,k.nh3: Bitte wählen Sie mindestens eines aus: Fluorierte Treibhausgase, Kohlendioxid oder Ammoniak."#]
         );
     }
 
@@ -1658,7 +1643,7 @@ mod tests {
         // R05000012171
         assert_eq!(
             real_effects("Das Datum im Feld F05000017278 \"von\" muss zeitlich vor dem Datum in Feld F05000017279 \"bis\" liegen."),
-            vec![r#"check {"<":[{"var":"z.von"},{"var":"z.bis"}]} if {"!":{"missing":["z.von","z.bis"]}} at z.bis,z.von"#]
+            vec![r#"check {"<":[{"var":"z.von"},{"var":"z.bis"}]} if {"!":{"missing":["z.von","z.bis"]}} at z.bis,z.von: „von“ muss vor „bis“ liegen."#]
         );
     }
 

@@ -80,16 +80,17 @@ pub async fn sync(references: &[Reference], options: &Options) -> Vec<(Reference
         .connect_timeout(Duration::from_secs(10))
         .build()
         .expect("http client");
+    // The directory is read once; what is fetched joins it.
+    let mut cached = cache(&options.dir);
     let mut out = Vec::new();
     for reference in references {
-        let outcome = one(&client, reference, options).await;
+        let outcome = one(&client, reference, options, &mut cached).await;
         out.push((reference.clone(), outcome));
     }
     out
 }
 
-async fn one(client: &reqwest::Client, reference: &Reference, options: &Options) -> Outcome {
-    let cached = cache(&options.dir);
+async fn one(client: &reqwest::Client, reference: &Reference, options: &Options, cached: &mut CodeLists) -> Outcome {
     let in_cache = |version: Option<&str>| match cached.lookup(&reference.id, version) {
         antrag_fim::genericode::Lookup::Exact(list) => Some(list.version.clone()),
         _ => None,
@@ -97,7 +98,7 @@ async fn one(client: &reqwest::Client, reference: &Reference, options: &Options)
     let version = match &reference.version {
         Some(v) => {
             if let Some(found) = in_cache(Some(v)) {
-                ensure_json(&options.dir, &cached, &reference.id, &found);
+                ensure_json(&options.dir, cached, &reference.id, &found);
                 return Outcome::Cached { version: found, note: None };
             }
             v.clone()
@@ -105,7 +106,7 @@ async fn one(client: &reqwest::Client, reference: &Reference, options: &Options)
         None if options.offline => {
             return match in_cache(None) {
                 Some(found) => {
-                    ensure_json(&options.dir, &cached, &reference.id, &found);
+                    ensure_json(&options.dir, cached, &reference.id, &found);
                     Outcome::Cached {
                         version: found,
                         note: Some("offline: the newest version was not looked up".into()),
@@ -117,7 +118,7 @@ async fn one(client: &reqwest::Client, reference: &Reference, options: &Options)
         None => match newest_version(client, &options.repository, &reference.id).await {
             Ok(v) => {
                 if in_cache(Some(&v)).is_some() {
-                    ensure_json(&options.dir, &cached, &reference.id, &v);
+                    ensure_json(&options.dir, cached, &reference.id, &v);
                     return Outcome::Cached { version: v, note: None };
                 }
                 v
@@ -125,7 +126,7 @@ async fn one(client: &reqwest::Client, reference: &Reference, options: &Options)
             Err(e) => {
                 return match in_cache(None) {
                     Some(found) => {
-                        ensure_json(&options.dir, &cached, &reference.id, &found);
+                        ensure_json(&options.dir, cached, &reference.id, &found);
                         Outcome::Cached { version: found, note: Some(format!("the newest version is unknown ({e})")) }
                     }
                     None => Outcome::Missing { reason: e },
@@ -138,7 +139,11 @@ async fn one(client: &reqwest::Client, reference: &Reference, options: &Options)
     }
     match fetch(client, &options.repository, &reference.id, &version).await {
         Ok((list, xml)) => match store(&options.dir, &list, &xml) {
-            Ok(()) => Outcome::Fetched { version: list.version },
+            Ok(()) => {
+                let version = list.version.clone();
+                cached.add(list);
+                Outcome::Fetched { version }
+            }
             Err(e) => Outcome::Missing { reason: format!("fetched, but not stored: {e}") },
         },
         Err(e) => Outcome::Missing { reason: e },

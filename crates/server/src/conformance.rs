@@ -177,22 +177,23 @@ pub fn new_key() -> String {
     crate::shared::uuid_v4()
 }
 
-/// Valid example answers of a known demo form, their relative dates resolved for `today`.
-pub fn built_in_answers(form: &str, today: antrag_core::Date) -> Option<Value> {
+/// The shared examples of a known demo form, their relative dates resolved for `today`.
+fn built_in_examples(form: &str, today: antrag_core::Date) -> Option<Value> {
     let (_, text) = BUILT_IN_EXAMPLES.iter().find(|(id, _)| *id == form)?;
     let mut examples: Value = serde_json::from_str(text).ok()?;
     antrag_core::examples::resolve(&mut examples, today).ok()?;
-    examples["valid"].as_object()?.values().next().cloned()
+    Some(examples)
+}
+
+/// Valid example answers of a known demo form, their relative dates resolved for `today`.
+pub fn built_in_answers(form: &str, today: antrag_core::Date) -> Option<Value> {
+    built_in_examples(form, today)?["valid"].as_object()?.values().next().cloned()
 }
 
 /// Invalid example answers of a known demo form (name, answers), their relative dates resolved
 /// for `today`; empty for other forms.
 pub fn built_in_invalid(form: &str, today: antrag_core::Date) -> Vec<(String, Value)> {
-    let Some((_, text)) = BUILT_IN_EXAMPLES.iter().find(|(id, _)| *id == form) else { return Vec::new() };
-    let Ok(mut examples) = serde_json::from_str::<Value>(text) else { return Vec::new() };
-    if antrag_core::examples::resolve(&mut examples, today).is_err() {
-        return Vec::new();
-    }
+    let Some(examples) = built_in_examples(form, today) else { return Vec::new() };
     let invalid = examples["invalid"].as_object().cloned().unwrap_or_default();
     invalid.into_iter().map(|(name, case)| (name, case["answers"].clone())).collect()
 }

@@ -439,16 +439,7 @@ fn import_fim(
     id: Option<String>,
     json: bool,
 ) -> ExitCode {
-    let lists = match codelists {
-        Some(dir) => match antrag_fim::CodeLists::load_dir(&dir) {
-            Ok(lists) => lists,
-            Err(e) => {
-                eprintln!("import-fim: code lists: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => antrag_fim::CodeLists::new(),
-    };
+    let Some(lists) = fim_code_lists("import-fim", codelists.as_deref()) else { return ExitCode::FAILURE };
     let xml = match std::fs::read_to_string(file) {
         Ok(text) => text,
         Err(e) => {
@@ -483,6 +474,18 @@ fn import_fim(
         );
     }
     ExitCode::SUCCESS
+}
+
+/// The genericode lists of a directory for a FIM command (none without one); `None` after
+/// saying which file could not be read.
+fn fim_code_lists(command: &str, dir: Option<&Path>) -> Option<antrag_fim::CodeLists> {
+    match dir.map(antrag_fim::CodeLists::load_dir).transpose() {
+        Ok(lists) => Some(lists.unwrap_or_default()),
+        Err(e) => {
+            eprintln!("{command}: code lists: {e}");
+            None
+        }
+    }
 }
 
 fn codelists_sync(files: &[PathBuf], options: antrag_server::codelists::Options) -> ExitCode {
@@ -541,16 +544,7 @@ fn fim_corpus(paths: &[PathBuf], codelists: Option<PathBuf>) -> ExitCode {
             out.push(path.to_owned());
         }
     }
-    let lists = match codelists {
-        Some(dir) => match antrag_fim::CodeLists::load_dir(&dir) {
-            Ok(lists) => lists,
-            Err(e) => {
-                eprintln!("fim-corpus: code lists: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => antrag_fim::CodeLists::new(),
-    };
+    let Some(lists) = fim_code_lists("fim-corpus", codelists.as_deref()) else { return ExitCode::FAILURE };
     let mut files = Vec::new();
     for path in paths {
         if !path.exists() {
