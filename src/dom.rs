@@ -143,6 +143,14 @@ pub fn uuid() -> String {
     }
 }
 
+/// A technical reason on the browser console, for whoever supports the citizen (never
+/// personal data: key and transport problems only).
+pub fn warn(message: &str) {
+    if window().is_some() {
+        web_sys::console::warn_1(&message.into());
+    }
+}
+
 /// Today's date in the citizen's time zone (outside a browser: 1970-01-01; the server passes
 /// its own date where it renders).
 pub fn today() -> antrag_core::Date {

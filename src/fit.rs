@@ -47,6 +47,10 @@ pub struct FitTransport {
     pub service_type: ServiceType,
     /// Schema URI of the form data.
     pub schema_uri: String,
+    /// The root certificates (base64 DER) a destination key's chain must end in, as the
+    /// server's operator configured them. None: nothing is encrypted (see [`crate::x509`]).
+    #[serde(default)]
+    pub trust_roots: Vec<String>,
 }
 
 /// `serviceType` of a FIT-Connect submission.
@@ -73,6 +77,8 @@ pub enum KeyError {
     WrongKid,
     /// The key comes without its certificate chain (`x5c`).
     NoChain,
+    /// The chain does not lead to a trusted root (checked in the browser, [`check_chain`]).
+    Untrusted(String),
     /// Parts are missing or broken.
     Malformed(&'static str),
 }
@@ -86,6 +92,7 @@ impl std::fmt::Display for KeyError {
             KeyError::WrongAlgorithm(alg) => write!(f, "the key is for {alg}, not RSA-OAEP-256"),
             KeyError::WrongKid => f.write_str("the key is not the one the destination names"),
             KeyError::NoChain => f.write_str("the key comes without its certificate chain (x5c)"),
+            KeyError::Untrusted(why) => write!(f, "the key is not trusted: {why}"),
             KeyError::Malformed(what) => write!(f, "the key is malformed: {what}"),
         }
     }
@@ -188,6 +195,41 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// Decode standard base64 (as in `x5c`), padding allowed; `None` on any other character.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let url: String = text
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    base64url_decode(&url)
+}
+
+/// The certificate chain of a key that passed [`check_key`], checked against the trust roots
+/// `roots` (base64 DER) on the application date `today`: the signatures still to verify
+/// (with WebCrypto), or why the key is not trusted.
+pub fn check_chain(jwk: &Value, roots: &[String], today: &str) -> Result<Vec<crate::x509::SignatureCheck>, KeyError> {
+    let decode = |what: String, b64: &str| {
+        base64_decode(b64).ok_or_else(|| KeyError::Untrusted(format!("{what} is not base64")))
+    };
+    let chain = jwk["x5c"]
+        .as_array()
+        .ok_or(KeyError::NoChain)?
+        .iter()
+        .enumerate()
+        .map(|(i, c)| decode(format!("x5c[{i}]"), c.as_str().unwrap_or("?")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let roots =
+        roots.iter().enumerate().map(|(i, r)| decode(format!("root {}", i + 1), r)).collect::<Result<Vec<_>, _>>()?;
+    let number = |name: &'static str| jwk[name].as_str().and_then(base64url_decode).ok_or(KeyError::Malformed(name));
+    crate::x509::check_chain(&chain, &roots, &number("n")?, &number("e")?, today)
+        .map_err(|e| KeyError::Untrusted(e.to_string()))
 }
 
 /// Lowercase hex.
@@ -360,6 +402,26 @@ mod tests {
         assert_eq!(m["replyChannel"]["eMail"]["address"], "a@example.de");
         assert_eq!(m["additionalReferenceInfo"]["applicationDate"], "2026-11-28");
         assert!(metadata("cd", "s", &[], None, "2026-11-28").get("replyChannel").is_none());
+    }
+
+    #[test]
+    fn chains_are_decoded_and_handed_to_the_check() {
+        assert_eq!(base64_decode("YQ==").unwrap(), b"a");
+        assert_eq!(base64_decode("+/8=").unwrap(), [0xfb, 0xff]);
+        assert_eq!(base64_decode("a b"), None);
+        let mut jwk = rsa_key(512);
+        let untrusted = |jwk: &Value, roots: &[String]| match check_chain(jwk, roots, "2026-01-01") {
+            Err(KeyError::Untrusted(why)) => why,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(untrusted(&jwk, &[]), "the server names no trust roots for FIT-Connect keys");
+        assert_eq!(untrusted(&jwk, &["MIIB".into()]), "certificate x5c[0] is malformed (it ends too early)");
+        assert_eq!(untrusted(&jwk, &["%%".into()]), "root 1 is not base64");
+        jwk["x5c"] = json!(["not*base64"]);
+        assert_eq!(untrusted(&jwk, &["MIIB".into()]), "x5c[0] is not base64");
+        jwk.as_object_mut().unwrap().remove("e");
+        jwk["x5c"] = json!(["MIIB"]);
+        assert_eq!(check_chain(&jwk, &["MIIB".into()], "2026-01-01"), Err(KeyError::Malformed("e")));
     }
 
     #[test]

@@ -144,6 +144,7 @@ pub async fn send(
             destination["encryptionKid"].as_str().ok_or(FitError::Destination("no encryptionKid".into()))?.to_owned();
         let jwk = get_json(config, &format!("{relay}/destinations/{dest}/keys/{}", crate::api::encode(&kid))).await?;
         fit::check_key(&jwk, &kid).map_err(FitError::Key)?;
+        verify_chain(&jwk, &transport.trust_roots, today).await?;
         session.kid = Some(kid);
         session.jwk = Some(jwk);
     }
@@ -296,6 +297,52 @@ fn crypto_error(what: &str) -> impl Fn(JsValue) -> FitError + '_ {
 async fn promised(p: Result<js_sys::Promise, JsValue>, what: &str) -> Result<JsValue, FitError> {
     let p = p.map_err(crypto_error(what))?;
     JsFuture::from(p).await.map_err(crypto_error(what))
+}
+
+/// The key's certificate chain up to a trust root: names, dates, CA constraints and the key
+/// itself in [`fit::check_chain`], every signature here with WebCrypto.
+async fn verify_chain(jwk: &Value, roots: &[String], today: &str) -> Result<(), FitError> {
+    use crate::x509::Scheme;
+    for check in fit::check_chain(jwk, roots, today).map_err(FitError::Key)? {
+        let (import, verify) = match check.scheme {
+            Scheme::RsaPkcs1(hash) => (
+                object(&[("name", "RSASSA-PKCS1-v1_5".into()), ("hash", hash.web_name().into())]),
+                object(&[("name", "RSASSA-PKCS1-v1_5".into())]),
+            ),
+            Scheme::RsaPss(hash, salt) => (
+                object(&[("name", "RSA-PSS".into()), ("hash", hash.web_name().into())]),
+                object(&[("name", "RSA-PSS".into()), ("saltLength", salt.into())]),
+            ),
+            Scheme::Ecdsa(hash, curve) => (
+                object(&[("name", "ECDSA".into()), ("namedCurve", curve.web_name().into())]),
+                object(&[("name", "ECDSA".into()), ("hash", hash.web_name().into())]),
+            ),
+        };
+        let untrusted = |why: &str| FitError::Key(KeyError::Untrusted(format!("{why} ({})", check.what)));
+        let signer = Uint8Array::from(&check.signer_key[..]);
+        let usages = Array::of1(&"verify".into());
+        let key = JsFuture::from(
+            subtle()?
+                .import_key_with_object("spki", &signer, &import, false, &usages)
+                .map_err(|_| untrusted("the signer's key cannot be read"))?,
+        )
+        .await
+        .map_err(|_| untrusted("the signer's key cannot be read"))?;
+        let valid = promised(
+            subtle()?.verify_with_object_and_js_u8_array_and_js_u8_array(
+                &verify,
+                key.unchecked_ref(),
+                &Uint8Array::from(&check.signature[..]),
+                &Uint8Array::from(&check.signed[..]),
+            ),
+            "certificate signature",
+        )
+        .await?;
+        if valid.as_bool() != Some(true) {
+            return Err(untrusted("a signature in the certificate chain does not verify"));
+        }
+    }
+    Ok(())
 }
 
 /// The destination's public key, for wrapping content keys only.

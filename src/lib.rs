@@ -35,6 +35,7 @@ pub mod progressive;
 pub mod ssr;
 pub mod state;
 pub mod title;
+pub mod x509;
 
 #[cfg(feature = "hydrate")]
 pub use boot::start;

@@ -151,8 +151,15 @@ fn fit_error(error: FitError) -> SubmitError {
     match error {
         FitError::Network => SubmitError::Network,
         FitError::Status(status) => SubmitError::Server { status, retry_after: None },
-        FitError::Key(problem) => SubmitError::Encryption(problem.to_string()),
-        FitError::Crypto(problem) => SubmitError::Encryption(problem),
+        FitError::Key(problem) => {
+            let problem = problem.to_string();
+            crate::dom::warn(&format!("Antrag: FIT-Connect: {problem}"));
+            SubmitError::Encryption(problem)
+        }
+        FitError::Crypto(problem) => {
+            crate::dom::warn(&format!("Antrag: FIT-Connect: {problem}"));
+            SubmitError::Encryption(problem)
+        }
         FitError::Destination(detail) | FitError::Rejected(detail) => SubmitError::Undeliverable(detail),
         FitError::MissingFile(id) => SubmitError::AttachmentUnavailable { id },
     }

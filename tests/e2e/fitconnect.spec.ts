@@ -3,6 +3,7 @@
 // destination, which decrypts and verifies everything (key, hashes, metadata schema, payload
 // schema, antrag-core) before filing the application in the inbox. Nothing readable passes
 // the relay; tampering and unusable keys are refused with a clear message.
+import { X509Certificate } from 'node:crypto';
 import { Page, Request } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { expectAccessible, Inbox } from './support';
@@ -178,6 +179,80 @@ for (const [what, spoil] of badKeys) {
     await page.locator('button[data-action="submit"]').click();
     await expect(page.locator('.antrag-send-status')).toContainText('keinen gültigen Schlüssel', { timeout: 30_000 });
     expect(creates).toHaveLength(0);
+  });
+}
+
+/** The same certificate (base64 DER) with one byte of its public key changed: same name,
+ * another key — an impostor of the root. */
+function withOtherKey(b64: string): string {
+  const der = Buffer.from(b64, 'base64');
+  const spki = new X509Certificate(der).publicKey.export({ type: 'spki', format: 'der' });
+  const at = der.indexOf(spki);
+  expect(at, 'the key lies in the certificate').toBeGreaterThan(0);
+  der[at + spki.length - 40] ^= 0x01;
+  return der.toString('base64');
+}
+
+// The browser checks the key's chain itself, against the roots the transport names — it does
+// not rely on the relay (these keys and roots are changed after the relay checked them).
+type Spoil = { transport?: (t: any) => void; key?: (jwk: any) => void };
+const untrustedChains: [string, Spoil, string][] = [
+  ['a changed signature in its certificate', { key: (jwk) => {
+    const der = Buffer.from(jwk.x5c[0], 'base64');
+    der[der.length - 10] ^= 0x01;
+    jwk.x5c[0] = der.toString('base64');
+  } }, 'a signature in the certificate chain does not verify (x5c[0] by root 1)'],
+  ['a root of the same name with another key', { transport: (t) => { t.trustRoots = t.trustRoots.map(withOtherKey); } },
+    'a signature in the certificate chain does not verify (x5c[0] by root 1)'],
+  ['no trust roots named by the server', { transport: (t) => { delete t.trustRoots; } }, 'the server names no trust roots'],
+];
+for (const [what, spoil, reason] of untrustedChains) {
+  test(`a destination key with ${what} is refused in the browser before anything is encrypted`, async ({ page }) => {
+    // The transport comes in the server-rendered page's data (and from its endpoint when the
+    // app asks); both are changed the same way.
+    let transport: any;
+    const spoilTransport = (data: any): any => {
+      if (data && typeof data === 'object') {
+        if (data.kind === 'fit-connect') {
+          expect(data.trustRoots, 'the server names its roots').toHaveLength(1);
+          spoil.transport?.(data);
+          transport = data;
+        }
+        Object.values(data).forEach(spoilTransport);
+      }
+      return data;
+    };
+    await page.route(`**/api/v1/forms/${FORM}/transport`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: spoilTransport(await response.json()) });
+    });
+    await page.route(`**/forms/${FORM}?*`, async (route) => {
+      const response = await route.fetch();
+      const html = (await response.text()).replace(
+        /(<script type="application\/json" id="antrag-data">)(.*?)(<\/script>)/s,
+        (_all, open, data, close) => open + JSON.stringify(spoilTransport(JSON.parse(data))).replace(/</g, '\\u003c') + close,
+      );
+      await route.fulfill({ response, body: html });
+    });
+    await page.route('**/api/v1/fit-connect/destinations/*/keys/*', async (route) => {
+      const response = await route.fetch();
+      const jwk = await response.json();
+      spoil.key?.(jwk);
+      await route.fulfill({ response, json: jwk });
+    });
+    const creates: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/fit-connect/submissions')) creates.push(r.url()); });
+    const logged: string[] = [];
+    page.on('console', (m) => logged.push(m.text()));
+    await fill(page, pdf(2_000));
+    expect(transport, 'the app asked for the transport').toBeDefined();
+    await page.locator('button[data-action="submit"]').click();
+    await expect(page.locator('.antrag-send-status')).toContainText('keinen gültigen Schlüssel', { timeout: 30_000 });
+    expect(creates).toHaveLength(0);
+    // The citizen reads a plain message; the technical reason is on the console for support.
+    expect(logged.filter((line) => line.startsWith('Antrag: FIT-Connect: the key is not trusted: '))).toEqual([
+      expect.stringContaining(reason),
+    ]);
   });
 }
 

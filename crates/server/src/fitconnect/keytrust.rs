@@ -64,6 +64,15 @@ impl TrustRoots {
         Ok(TrustRoots(roots, None))
     }
 
+    /// The root certificates as base64 DER, for the browser's own check of a key's chain.
+    pub fn to_base64_der(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|root| root.to_der().ok())
+            .map(|der| base64::engine::general_purpose::STANDARD.encode(der))
+            .collect()
+    }
+
     /// Exactly these certificates.
     pub fn of(roots: Vec<X509>) -> TrustRoots {
         TrustRoots(roots, None)

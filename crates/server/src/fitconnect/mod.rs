@@ -215,6 +215,9 @@ impl FitConnect {
                     "identifier": format!("urn:de:fim:leika:leistung:{}", def.service.leika_key.as_deref().unwrap_or_default()),
                 },
                 "schemaUri": def.service.schema_uri,
+                // The browser checks the key's chain itself too (src/x509.rs), against the
+                // same roots the relay uses.
+                "trustRoots": self.roots.as_ref().map(keytrust::TrustRoots::to_base64_der).unwrap_or_default(),
             }),
             None => json!({ "kind": "contract" }),
         }
