@@ -110,6 +110,14 @@ test('Bewohnerparkausweis without JavaScript: a wrong answer corrected after the
   await expect(page.locator('.antrag-reference')).toHaveText(reference);
   await page.goBack();
   await page.goForward();
+  // "Send" posted again from a page of an older form version (a retry after the form changed):
+  // the confirmation, not "the form has changed" — which would invite a second application.
+  const replay = await page.request.post('/forms/bewohnerparkausweis?lang=de', {
+    form: { _version: '0.9', _schritt: 'uebersicht', aktion: 'absenden' },
+    maxRedirects: 0,
+  });
+  expect(replay.status()).toBe(303);
+  expect(replay.headers()['location']).toContain('schritt=gesendet');
   expect((await inbox.list()).total).toBe(before + 1);
   const stored = await inbox.submission(reference);
   expect(stored.payload.anschrift).toEqual({ strasse: 'Hauptstraße', hausnummer: '12a', plz: '06108', ort: 'Halle' });

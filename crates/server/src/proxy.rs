@@ -29,7 +29,17 @@ pub fn client_address(peer: SocketAddr, headers: &HeaderMap, trusted_proxies: u8
     let Some(index) = entries.len().checked_sub(usize::from(trusted_proxies)) else {
         return peer.ip();
     };
-    entries[index].parse().unwrap_or(peer.ip())
+    address(entries[index]).unwrap_or(peer.ip())
+}
+
+/// An `X-Forwarded-For` entry: an address, also with a port (`203.0.113.7:51000`,
+/// `[2001:db8::5]:443`) or in brackets (`[2001:db8::5]`), as some proxies write it.
+fn address(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| entry.strip_prefix('[')?.strip_suffix(']')?.parse().ok())
 }
 
 /// Whether the browser reached the outermost trusted proxy over HTTPS (`X-Forwarded-Proto`
@@ -84,6 +94,11 @@ mod tests {
         assert_eq!(client_address(peer, &forwarded(&["x, nonsense"]), 1), ip("10.1.1.1"), "not an address");
         assert_eq!(client_address(peer, &HeaderMap::new(), 1), ip("10.1.1.1"));
         assert_eq!(client_address(peer, &forwarded(&["1.2.3.4, 2001:db8::5"]), 1), ip("2001:db8::5"));
+        // Entries with ports or brackets, as some proxies write them.
+        assert_eq!(client_address(peer, &forwarded(&["6.6.6.6, 203.0.113.7:51000"]), 1), ip("203.0.113.7"));
+        assert_eq!(client_address(peer, &forwarded(&["[2001:db8::5]:443"]), 1), ip("2001:db8::5"));
+        assert_eq!(client_address(peer, &forwarded(&["[2001:db8::5]"]), 1), ip("2001:db8::5"));
+        assert_eq!(client_address(peer, &forwarded(&["[nonsense]:1"]), 1), ip("10.1.1.1"));
     }
 
     #[test]

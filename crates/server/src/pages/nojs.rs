@@ -74,18 +74,6 @@ pub async fn post(
         Err(p) => return problem(p),
     };
     let def = entry.form.def();
-    let version = posted.value(form_post::VERSION).unwrap_or_default();
-    if version != def.version {
-        return problem(
-            Problem::new(
-                StatusCode::CONFLICT,
-                "version-changed",
-                "The form has changed",
-                format!("answers were given for version {version}, the current version is {}", def.version),
-            )
-            .with("currentVersion", serde_json::json!(def.version)),
-        );
-    }
     let action = match posted.value(form_post::ACTION).map(Action::parse) {
         None => Action::Next,
         Some(Some(action)) => action,
@@ -101,7 +89,31 @@ pub async fn post(
         receipt: None,
     });
     let step_slug = posted.value(form_post::STEP).unwrap_or_default().to_owned();
-    let handled = if step_slug == antrag::state::navigation::REVIEW_SLUG {
+    // An application already stored answers first, before the version check (as the JSON
+    // API's Idempotency-Key): "send" posted again from a page of an older version — a reload
+    // or a retry after the form changed — gets its confirmation, never "the form has changed",
+    // which would invite sending it again.
+    let on_review = step_slug == antrag::state::navigation::REVIEW_SLUG;
+    if on_review && matches!(action, Action::Send) && session.receipt.is_none() {
+        let (key, _) = idempotency(&sid, &def.id, &session.answers);
+        if let Some((_, receipt)) = state.store.by_key(key).await.ok().flatten() {
+            session.receipt = Some(crate::api::receipt_json(&receipt));
+        }
+    }
+    let sent_before = on_review && matches!(action, Action::Send) && session.receipt.is_some();
+    let version = posted.value(form_post::VERSION).unwrap_or_default();
+    if version != def.version && !sent_before {
+        return problem(
+            Problem::new(
+                StatusCode::CONFLICT,
+                "version-changed",
+                "The form has changed",
+                format!("answers were given for version {version}, the current version is {}", def.version),
+            )
+            .with("currentVersion", serde_json::json!(def.version)),
+        );
+    }
+    let handled = if on_review {
         summary(&state, &entry, &lang, &sid, &mut session, action).await
     } else {
         let Some(step) = def.steps().iter().position(|s| s.id == step_slug) else {
@@ -310,6 +322,13 @@ fn step_post(
     }
 }
 
+/// The idempotency key and request fingerprint of sending these answers in this session: the
+/// same answers sent again are the same application.
+fn idempotency(sid: &str, form: &str, answers: &serde_json::Map<String, Value>) -> (String, String) {
+    let fingerprint = hex(&Sha256::digest(format!("{sid}|{form}|{}", Value::Object(answers.clone())).as_bytes()));
+    (format!("ohne-js-{}", &fingerprint[..48]), fingerprint)
+}
+
 /// "Send" (or "back") on the answer summary.
 async fn summary(
     state: &AppState,
@@ -326,16 +345,14 @@ async fn summary(
             Ok(redirect(entry, lang, Some(antrag::state::navigation::DONE_SLUG), None, false))
         }
         Action::Send => {
-            let id = &entry.form.def().id;
-            let fingerprint =
-                hex(&Sha256::digest(format!("{sid}|{id}|{}", Value::Object(session.answers.clone())).as_bytes()));
+            let (idempotency_key, request_sha256) = idempotency(sid, &entry.form.def().id, &session.answers);
             let application = crate::api::Application {
                 data: session.answers.clone(),
                 client_date: None,
                 language: lang.to_owned(),
                 routing: None,
-                idempotency_key: format!("ohne-js-{}", &fingerprint[..48]),
-                request_sha256: fingerprint,
+                idempotency_key,
+                request_sha256,
             };
             match crate::api::accept(state, entry, application).await {
                 Ok((receipt, _)) => {

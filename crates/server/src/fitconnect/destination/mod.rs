@@ -45,6 +45,12 @@ pub const SUBMISSION_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// accepted upload; more are refused with 503 until submissions are sent or expire.
 pub const HELD_UPLOADS: u64 = 16;
 
+/// Live access tokens the test destination holds at most (each client caches its token).
+pub const MAX_TOKENS: usize = 1_000;
+
+/// How long an access token is good for.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(1800);
+
 /// The test destination.
 pub struct TestDestination {
     /// Destination id (UUID).
@@ -60,7 +66,7 @@ pub struct TestDestination {
     metadata_schema: Option<jsonschema::Validator>,
     /// The test CA that issued the key's certificate.
     pub test_ca: openssl::x509::X509,
-    tokens: Mutex<HashMap<String, Instant>>,
+    tokens: Mutex<Expiring<()>>,
     submissions: Mutex<Expiring<Submission>>,
 }
 
@@ -163,7 +169,7 @@ impl TestDestination {
             decrypter,
             metadata_schema,
             test_ca,
-            tokens: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(Expiring::new(MAX_TOKENS, TOKEN_LIFETIME)),
             submissions: Mutex::new(Expiring::new(MAX_SUBMISSIONS, SUBMISSION_LIFETIME)),
         })
     }
@@ -185,8 +191,8 @@ impl TestDestination {
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or("");
         let tokens = self.tokens.lock().expect("lock");
-        match tokens.get(token) {
-            Some(until) if Instant::now() < *until => Ok(()),
+        match tokens.get(token, Instant::now()) {
+            Some(()) => Ok(()),
             _ => Err(Problem::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",

@@ -3,7 +3,7 @@
 //! verified, and a verified application is stored.
 
 use std::collections::HashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use antrag_core::{check, Context};
 use axum::body::Body;
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::super::metadata::{Hash, Metadata};
-use super::{Submission, TestDestination, HELD_UPLOADS};
+use super::{Submission, TestDestination, HELD_UPLOADS, MAX_TOKENS, TOKEN_LIFETIME};
 use crate::api::read_limited;
 use crate::problem::Problem;
 use crate::shared::{constant_time_eq, is_uuid, random_token, uuid_v4};
@@ -62,11 +62,16 @@ async fn token(State(state): State<AppState>, Form(request): Form<TokenRequest>)
         ));
     }
     let token = random_token(32);
-    let mut tokens = d.tokens.lock().expect("lock");
-    let now = Instant::now();
-    tokens.retain(|_, until| *until > now);
-    tokens.insert(token.clone(), now + Duration::from_secs(1800));
-    Ok(Json(json!({ "access_token": token, "token_type": "Bearer", "expires_in": 1800 })).into_response())
+    if !d.tokens.lock().expect("lock").insert(token.clone(), (), Instant::now()) {
+        return Err(Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "Too many access tokens",
+            format!("the test destination holds {MAX_TOKENS} live tokens; try again later"),
+        ));
+    }
+    let lifetime = TOKEN_LIFETIME.as_secs();
+    Ok(Json(json!({ "access_token": token, "token_type": "Bearer", "expires_in": lifetime })).into_response())
 }
 
 /// The services this destination accepts: the forms configured for it.
