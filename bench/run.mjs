@@ -32,6 +32,11 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+/** The first and third quartile (nearest rank): the middle half of the runs. */
+const quartiles = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return [s[Math.floor((s.length - 1) / 4)], s[Math.ceil((3 * (s.length - 1)) / 4)]];
+};
 const sizes = (buffers) => {
   const raw = Buffer.concat(buffers);
   return {
@@ -236,13 +241,19 @@ const browser = await chromium.launch({
 });
 const version = browser.version();
 const phone = [];
+// The variants take turns, run by run (A B C D A B C D …), so that a slow minute of a noisy
+// machine falls on all of them alike instead of on one variant's block of runs.
+const PHONE_RUNS = Number(process.env.BENCH_PHONE_RUNS ?? Math.max(RUNS, 9));
 for (const n of PHONE_SIZES) {
+  const runs = Object.fromEntries(Object.keys(phoneVariants).map((name) => [name, []]));
+  for (let i = 0; i < PHONE_RUNS; i++) {
+    for (const name of Object.keys(phoneVariants)) runs[name].push(await measurePhone(browser, name, n));
+  }
   for (const name of Object.keys(phoneVariants)) {
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) runs.push(await measurePhone(browser, name, n));
-    const row = { fields: n, variant: name, firstInputMs: median(runs.map((r) => r.first)), interactiveMs: runs[0].interactive === null ? null : median(runs.map((r) => r.interactive)) };
+    const firsts = runs[name].map((r) => r.first);
+    const row = { fields: n, variant: name, runs: PHONE_RUNS, firstInputMs: median(firsts), firstInputRangeMs: quartiles(firsts), interactiveMs: runs[name][0].interactive === null ? null : median(runs[name].map((r) => r.interactive)) };
     phone.push(row);
-    console.log(`phone ${name.padEnd(22)} N=${String(n).padStart(4)} first input ${row.firstInputMs} ms${row.interactiveMs === null ? '' : `, interactive ${row.interactiveMs} ms`}`);
+    console.log(`phone ${name.padEnd(22)} N=${String(n).padStart(4)} first input ${row.firstInputMs} ms (middle half ${row.firstInputRangeMs.join('–')})${row.interactiveMs === null ? '' : `, interactive ${row.interactiveMs} ms`}`);
   }
 }
 const results = [];
@@ -288,12 +299,12 @@ md += `## Bytes shipped (app: wasm + js + css + html)\n\n| | raw | gzip | brotli
 for (const k of ['wasm', 'js', 'css', 'html', 'total']) md += `| Antrag ${k} | ${kb(bytes.antrag[k].raw)} | ${kb(bytes.antrag[k].gzip)} | ${kb(bytes.antrag[k].brotli)} |\n`;
 for (const n of SIZES) md += `| baseline, ${n} fields (html + js + css) | ${kb(bytes.baseline[n].raw)} | ${kb(bytes.baseline[n].gzip)} | ${kb(bytes.baseline[n].brotli)} |\n`;
 md += `\nThe app's bytes do not grow with the form; the page the server renders carries the form's markup and its definition (data).\n\n`;
-md += `## On a phone: slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) and 4× CPU (ms, median of ${RUNS})\n\n`;
-md += `| N | page | first input visible | ratio to plain | interactive |\n|---:|---|---:|---:|---:|\n`;
+md += `## On a phone: slow 4G (150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up) and 4× CPU (ms, median of ${PHONE_RUNS}, the variants in turns)\n\n`;
+md += `| N | page | first input visible | middle half of the runs | ratio to plain | interactive |\n|---:|---|---:|---:|---:|---:|\n`;
 for (const n of PHONE_SIZES) {
   const plain = phone.find((r) => r.fields === n && r.variant === 'plain server-rendered');
   for (const r of phone.filter((r) => r.fields === n)) {
-    md += `| ${n} | ${r.variant} | ${r.firstInputMs} | ${(r.firstInputMs / plain.firstInputMs).toFixed(2)} | ${r.interactiveMs ?? '–'} |\n`;
+    md += `| ${n} | ${r.variant} | ${r.firstInputMs} | ${r.firstInputRangeMs.join('–')} | ${(r.firstInputMs / plain.firstInputMs).toFixed(2)} | ${r.interactiveMs ?? '–'} |\n`;
   }
 }
 md += `\nTargets (issue #13): Antrag's first input ≤ 1.3× the plain server-rendered page; interactive no later than the first input was before server rendering (2.55 s at N = 20, 2.54 s at N = 200).\n\n`;
