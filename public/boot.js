@@ -16,6 +16,31 @@ if (form && !document.getElementById('antrag-data')) {
 }
 const tag = document.querySelector('script[data-antrag-js]');
 const preload = document.querySelector('link[rel=preload][as=fetch]');
+// Asked for before the glue module arrives: the wasm compiles while it downloads.
+const wasm = wasmModule(tag.dataset.antragWasm, preload);
 const { default: init } = await import(tag.dataset.antragJs);
-const wasm = fetch(tag.dataset.antragWasm, preload && preload.integrity ? { integrity: preload.integrity } : {});
-await init({ module_or_path: wasm });
+await init({ module_or_path: await wasm });
+
+// The wasm, checked against its integrity hash. A fetch with `integrity` hands over nothing
+// before the whole body is there and checked, so nothing could compile during the download. On
+// pages the server renders, the hash is on the preload as data-antrag-integrity instead (so
+// that this plain fetch takes over the preload): the module compiles from the stream while a
+// copy of the bytes is hashed, and it is used only if the hash matches. The static index.html
+// keeps the preload's own integrity, which the browser checks.
+async function wasmModule(url, preload) {
+  const expected = preload && preload.dataset.antragIntegrity;
+  if (!expected) return fetch(url, preload && preload.integrity ? { integrity: preload.integrity } : {});
+  const algorithm = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' }[expected.split('-')[0]];
+  if (!algorithm || !globalThis.crypto || !crypto.subtle || !WebAssembly.compileStreaming) {
+    return fetch(url, { integrity: expected });
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Antrag: the app's code could not be loaded (HTTP ${response.status})`);
+  const [module, digest] = await Promise.all([
+    WebAssembly.compileStreaming(response.clone()),
+    response.arrayBuffer().then((bytes) => crypto.subtle.digest(algorithm, bytes)),
+  ]);
+  const actual = `${expected.split('-')[0]}-${btoa(String.fromCharCode(...new Uint8Array(digest)))}`;
+  if (actual !== expected) throw new Error("Antrag: the app's code does not match its integrity hash; it is not started");
+  return module;
+}

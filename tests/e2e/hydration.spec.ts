@@ -40,6 +40,31 @@ test('typed, chosen and attached before the wasm arrives: all kept after hydrati
   await expect.poll(() => page.evaluate(() => Object.values(localStorage).join())).toContain('Getippt');
 });
 
+test('the wasm compiles while it downloads and starts only with its integrity hash', async ({ page }) => {
+  // The server-rendered page names the hash for the loader, not on the preload (so that the
+  // loader's plain fetch takes the preload over and can compile from the stream).
+  await (page as any).gotoUnhydrated('/forms/bewohnerparkausweis?lang=de', { waitUntil: 'domcontentloaded' });
+  const preload = page.locator('link[rel=preload][as=fetch]');
+  await expect(preload).toHaveAttribute('data-antrag-integrity', /^sha384-/);
+  expect(await preload.getAttribute('integrity')).toBeNull();
+  await expect(page.locator('#antrag-app[data-hydrated]')).toHaveCount(1, { timeout: 20_000 });
+
+  // A changed wasm (one byte in its name section's padding would do; here one appended
+  // custom section) is not started: the page stays the working server-rendered form.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/*.wasm', async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.concat([await response.body(), Buffer.from([0x00, 0x03, 0x01, 0x78, 0x00])]);
+    await route.fulfill({ response, body, headers: { ...response.headers(), 'content-length': String(body.length), 'content-encoding': '' } });
+  });
+  await (page as any).gotoUnhydrated('/forms/bewohnerparkausweis?lang=de', { waitUntil: 'domcontentloaded' });
+  await expect.poll(() => errors.join('\n'), { timeout: 20_000 }).toContain('does not match its integrity hash');
+  await expect(page.locator('#antrag-app[data-hydrated]')).toHaveCount(0);
+  await expect(page.locator('#f-antragsteller-vorname')).toBeVisible();
+  await expect(page.locator('button[data-action="next"]')).toBeVisible();
+});
+
 test('a choice and a file made before the wasm arrives are taken over', async ({ page }) => {
   // A yes/no choice: the app takes it and opens the question that follows from it.
   let release = await openHeld(page, '/forms/bewohnerparkausweis?lang=de&schritt=fahrzeug');

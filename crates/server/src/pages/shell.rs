@@ -47,10 +47,22 @@ impl Shell {
 }
 
 /// The page shows before the app runs: the stylesheet comes first, the app's module and wasm
-/// (preloaded by Trunk's links) after it, not competing for a slow line.
+/// (preloaded by Trunk's links) after it, not competing for a slow line. The wasm's integrity
+/// hash moves from its preload to `data-antrag-integrity`, where `boot.js` checks it itself
+/// while the module compiles from the stream (a preload with `integrity` is only taken over by
+/// a fetch with `integrity`, which hands over nothing before the whole body is checked).
 fn low_priority_preloads(head: &str) -> String {
-    head.replace("<link rel=\"modulepreload\"", "<link rel=\"modulepreload\" fetchpriority=\"low\"")
-        .replace("<link rel=\"preload\"", "<link rel=\"preload\" fetchpriority=\"low\"")
+    let head = head
+        .replace("<link rel=\"modulepreload\"", "<link rel=\"modulepreload\" fetchpriority=\"low\"")
+        .replace("<link rel=\"preload\"", "<link rel=\"preload\" fetchpriority=\"low\"");
+    match head.find("<link rel=\"preload\"") {
+        Some(start) => {
+            let end = head[start..].find('>').map_or(head.len(), |e| start + e);
+            let link = head[start..end].replacen(" integrity=\"", " data-antrag-integrity=\"", 1);
+            format!("{}{link}{}", &head[..start], &head[end..])
+        }
+        None => head,
+    }
 }
 
 fn without_title(head: &str) -> String {
@@ -86,5 +98,15 @@ mod tests {
         assert!(Shell::load(&dir.path().join("nowhere"))
             .page(&Rendered { html: String::new(), title: String::new(), lang: "de".into(), data: "{}".into() })
             .contains("charset"));
+    }
+
+    #[test]
+    fn the_wasm_preload_is_low_and_hands_its_hash_to_the_loader() {
+        let head = r#"<link rel="stylesheet" href="/a.css" integrity="sha384-css"/><link rel="modulepreload" href="/a.js" integrity="sha384-js"><link rel="preload" href="/a_bg.wasm" crossorigin="anonymous" integrity="sha384-wasm" as="fetch" type="application/wasm">"#;
+        assert_eq!(
+            low_priority_preloads(head),
+            r#"<link rel="stylesheet" href="/a.css" integrity="sha384-css"/><link rel="modulepreload" fetchpriority="low" href="/a.js" integrity="sha384-js"><link rel="preload" fetchpriority="low" href="/a_bg.wasm" crossorigin="anonymous" data-antrag-integrity="sha384-wasm" as="fetch" type="application/wasm">"#
+        );
+        assert_eq!(low_priority_preloads("<meta charset=\"utf-8\">"), "<meta charset=\"utf-8\">");
     }
 }
