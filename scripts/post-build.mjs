@@ -13,6 +13,10 @@ const pick = (re) => {
   if (!name) throw new Error(`post-build: no file matching ${re} in ${dir}`);
   return name;
 };
+// boot.js is explained in public/boot.js; the copy citizens download goes without the comment
+// lines (each phone pays for every byte before the app starts).
+const boot = join(dir, 'boot.js');
+writeFileSync(boot, readFileSync(boot, 'utf8').split('\n').filter((line) => !/^\s*\/\//.test(line)).join('\n'));
 const assets = { js: pick(/^antrag-[0-9a-f]+\.js$/), wasm: pick(/^antrag-[0-9a-f]+_bg\.wasm$/), css: pick(/^antrag-[0-9a-f]+\.css$/) };
 assets.integrity = Object.fromEntries(Object.entries(assets).map(([k, f]) => [k, sri(readFileSync(join(dir, f)))]));
 const template = readFileSync('embed/loader.js', 'utf8');

@@ -155,11 +155,16 @@ pub fn check_chain(
         .enumerate()
         .map(|(i, der)| Certificate::parse(der).map_err(|why| ChainError::Malformed(format!("x5c[{i}]"), why)))
         .collect::<Result<Vec<_>, _>>()?;
-    let anchors = roots
-        .iter()
-        .enumerate()
-        .map(|(i, der)| Certificate::parse(der).map_err(|why| ChainError::Malformed(format!("root {}", i + 1), why)))
-        .collect::<Result<Vec<_>, _>>()?;
+    // A root this reader cannot read anchors nothing (the relay's OpenSSL may still read it);
+    // only when none can be read is that the answer.
+    let parsed: Vec<_> = roots.iter().map(|der| Certificate::parse(der)).collect();
+    let anchors: Vec<(usize, Certificate<'_>)> =
+        parsed.iter().enumerate().filter_map(|(i, root)| root.as_ref().ok().map(|r| (i, r.clone()))).collect();
+    if anchors.is_empty() {
+        let (i, why) =
+            parsed.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|why| (i, *why))).unwrap_or((0, "none"));
+        return Err(ChainError::Malformed(format!("root {}", i + 1), why));
+    }
     let leaf = certs.first().ok_or(ChainError::NoTrustedRoot)?;
     let (leaf_n, leaf_e) = rsa_numbers(leaf.spki).ok_or(ChainError::KeyMismatch)?;
     if strip(leaf_n) != strip(n) || strip(leaf_e) != strip(e) {
@@ -174,10 +179,17 @@ pub fn check_chain(
             // It signs the one below it: a CA, allowed to sign certificates, over this path.
             cert.check_ca(&what, i - 1)?;
         }
-        if anchors.iter().any(|root| root.der == cert.der) {
+        if anchors.iter().any(|(_, root)| root.der == cert.der) {
             return Ok(checks);
         }
-        if let Some((r, root)) = anchors.iter().enumerate().find(|(_, root)| root.subject == cert.issuer) {
+        // Of roots with the issuer's name (a re-keyed root keeps its name), the one whose key
+        // the certificate names as its signer; without key identifiers, the first.
+        let named: Vec<_> = anchors.iter().filter(|(_, root)| root.subject == cert.issuer).collect();
+        let signer = named
+            .iter()
+            .find(|(_, root)| root.key_id.is_some() && root.key_id == cert.authority_key_id)
+            .or(named.first());
+        if let Some(&&(r, ref root)) = signer {
             let root_name = format!("root {}", r + 1);
             root.check(&root_name, today)?;
             root.check_ca(&root_name, i)?;
@@ -195,7 +207,7 @@ pub fn check_chain(
 }
 
 /// The parts of a certificate the check reads (slices of `der`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Certificate<'a> {
     der: &'a [u8],
     tbs: &'a [u8],
@@ -210,6 +222,10 @@ struct Certificate<'a> {
     path_len: Option<u64>,
     key_cert_sign: Option<bool>,
     unknown_critical: bool,
+    /// subjectKeyIdentifier, to tell apart roots of the same name (a re-keyed root).
+    key_id: Option<&'a [u8]>,
+    /// The keyIdentifier of authorityKeyIdentifier: which of those keys signed.
+    authority_key_id: Option<&'a [u8]>,
 }
 
 impl<'a> Certificate<'a> {
@@ -251,6 +267,8 @@ impl<'a> Certificate<'a> {
             path_len: None,
             key_cert_sign: None,
             unknown_critical: false,
+            key_id: None,
+            authority_key_id: None,
         };
         while !fields.0.is_empty() {
             let field = fields.next()?;
@@ -276,6 +294,13 @@ impl<'a> Certificate<'a> {
                     KEY_USAGE => {
                         let bits = bit_string(Reader(value).expect(BIT_STRING)?.content)?;
                         cert.key_cert_sign = Some(bits.first().is_some_and(|b| b & 0x04 != 0));
+                    }
+                    SUBJECT_KEY_ID => cert.key_id = Some(Reader(value).expect(OCTET_STRING)?.content),
+                    AUTHORITY_KEY_ID => {
+                        let mut fields = Reader(Reader(value).expect(SEQUENCE)?.content);
+                        if fields.peek() == Some(0x80) {
+                            cert.authority_key_id = Some(fields.next()?.content);
+                        }
                     }
                     _ if critical && !KNOWN_CRITICAL.contains(&id) => cert.unknown_critical = true,
                     _ => {}
@@ -355,6 +380,8 @@ const SHA384: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02];
 const SHA512: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03];
 const BASIC_CONSTRAINTS: &[u8] = &[0x55, 0x1d, 0x13];
 const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+const SUBJECT_KEY_ID: &[u8] = &[0x55, 0x1d, 0x0e];
+const AUTHORITY_KEY_ID: &[u8] = &[0x55, 0x1d, 0x23];
 /// Critical extensions that need no check here: key identifiers, subject alternative name,
 /// extended key usage and certificate policies (no policy is required, as in OpenSSL's
 /// default). Name and policy constraints are not understood and so refused when critical.
@@ -434,6 +461,9 @@ fn unsigned(content: &[u8]) -> Result<u64, &'static str> {
 
 /// A UTCTime or GeneralizedTime as `YYYY-MM-DD` (the check is by day, like the app's date).
 fn time(tlv: Tlv<'_>) -> Result<String, &'static str> {
+    if !tlv.content.is_ascii() {
+        return Err("a malformed time");
+    }
     let text = std::str::from_utf8(tlv.content).map_err(|_| "a malformed time")?;
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let (year, rest) = match tlv.tag {
@@ -446,7 +476,11 @@ fn time(tlv: Tlv<'_>) -> Result<String, &'static str> {
         }
         _ => return Err("a malformed time"),
     };
-    Ok(format!("{year:04}-{}-{}", &rest[..2], &rest[2..4]))
+    let (month, day) = (&rest[..2], &rest[2..4]);
+    if !("01"..="12").contains(&month) || !("01"..="31").contains(&day) {
+        return Err("a malformed time");
+    }
+    Ok(format!("{year:04}-{month}-{day}"))
 }
 
 /// Big-endian digits without leading zeros.

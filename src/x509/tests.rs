@@ -13,7 +13,7 @@ use openssl::nid::Nid;
 use openssl::pkey::{PKey, Private};
 use openssl::rsa::Rsa;
 use openssl::sign::Verifier;
-use openssl::x509::extension::{BasicConstraints, KeyUsage};
+use openssl::x509::extension::{AuthorityKeyIdentifier, BasicConstraints, KeyUsage, SubjectKeyIdentifier};
 use openssl::x509::{X509Builder, X509Extension, X509Name, X509};
 
 fn today() -> Date {
@@ -88,6 +88,13 @@ impl<'a> Spec<'a> {
             KeyUsage::new().key_encipherment().build()
         };
         b.append_extension(usage.unwrap()).unwrap();
+        let context = b.x509v3_context(self.issuer.map(|(cert, _)| &**cert), None);
+        let key_id = SubjectKeyIdentifier::new().build(&context).unwrap();
+        let authority = self.issuer.map(|_| AuthorityKeyIdentifier::new().keyid(true).build(&context).unwrap());
+        b.append_extension(key_id).unwrap();
+        if let Some(authority) = authority {
+            b.append_extension(authority).unwrap();
+        }
         if let Some(value) = self.critical {
             #[allow(deprecated)]
             let extension = X509Extension::new_nid(None, None, Nid::NAME_CONSTRAINTS, value).unwrap();
@@ -188,6 +195,24 @@ fn a_chain_that_carries_its_root_stops_there() {
     let other_key = rsa();
     let other = Spec::new("Andere Wurzel", &other_key).make();
     let checks = check(&[&p.leaf, &p.inter], &[&other, &p.root], &p.leaf_key).unwrap();
+    assert_eq!(checks[1].what, "x5c[1] by root 2");
+}
+
+#[test]
+fn of_two_roots_with_one_name_the_one_that_signed_is_taken_and_unreadable_roots_are_skipped() {
+    let p = pki();
+    // The root re-keyed under the same name; the chain was issued by the new key.
+    let new_key = rsa();
+    let new_root = Spec::new("Test-Wurzel", &new_key).make();
+    let inter = Spec { issuer: Some((&new_root, &new_key)), ..Spec::new("Test-Zwischen-CA", &p.inter_key) }.make();
+    let checks = check(&[&p.leaf, &inter], &[&p.root, &new_root], &p.leaf_key).unwrap();
+    assert_eq!(checks[1].what, "x5c[1] by root 2");
+    assert!(checks.iter().all(verifies));
+    // A root this reader cannot read anchors nothing, but does not spoil the others.
+    let rsa = p.leaf_key.rsa().unwrap();
+    let (n, e) = (rsa.n().to_vec(), rsa.e().to_vec());
+    let roots = [vec![0x02, 0x01, 0x05], p.root.to_der().unwrap()];
+    let checks = check_chain(&der(&[&p.leaf, &p.inter]), &roots, &n, &e, &today().to_string()).unwrap();
     assert_eq!(checks[1].what, "x5c[1] by root 2");
 }
 
@@ -325,6 +350,15 @@ fn broken_certificates_name_where_and_why() {
     let err = check_chain(&der(&[&p.leaf]), &[vec![0x02, 0x01, 0x05]], &n, &e, &day).unwrap_err();
     assert_eq!(err, ChainError::Malformed("root 1".into(), "an element of an unexpected type"));
     assert_eq!(err.to_string(), "certificate root 1 is malformed (an element of an unexpected type)");
+    // A time with a character of several bytes, or no month: refused, never a panic.
+    let leaf = p.leaf.to_der().unwrap();
+    let at = leaf.windows(2).position(|w| w == [0x17, 0x0d]).expect("a UTCTime");
+    for spoiled in [&[0x31, 0x32, 0x33, 0x34, 0x35, 0xc3, 0xa9][..], b"991332000000Z"] {
+        let mut bad = leaf.clone();
+        bad.splice(at + 2..at + 2 + spoiled.len(), spoiled.iter().copied());
+        let err = check_chain(&[bad], &der(&[&p.root]), &n, &e, &day).unwrap_err();
+        assert_eq!(err, ChainError::Malformed("x5c[0]".into(), "a malformed time"));
+    }
     let mut trailing = p.leaf.to_der().unwrap();
     trailing.push(0);
     let err = check_chain(&[trailing], &der(&[&p.root]), &n, &e, &day).unwrap_err();

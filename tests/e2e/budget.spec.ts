@@ -8,12 +8,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 // The wasm diet (#14) so far: 540 KB gzip after hydration (#13); 515 / 397 KB with every
-// JSON read and write through one path and no serde buffering; +4 / +6 KB for the browser's own
+// JSON read and write through one path and no serde buffering; +5 / +6 KB for the browser's own
 // check of a FIT-Connect key's certificate chain (security review item 9: DER reader, chain
 // rules, WebCrypto signature checks — 9 KB of code before compression). That code runs only when
 // a FIT-Connect form is sent: the first candidate to leave the first download. The goal is
 // 250 / 200 KB.
-const BUDGET_GZIP = 514 * 1024;
+const BUDGET_GZIP = 515 * 1024;
 const BUDGET_BROTLI = 398 * 1024;
 
 test('the web bundle stays within its size budget', () => {

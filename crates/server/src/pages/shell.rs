@@ -55,14 +55,18 @@ fn low_priority_preloads(head: &str) -> String {
     let head = head
         .replace("<link rel=\"modulepreload\"", "<link rel=\"modulepreload\" fetchpriority=\"low\"")
         .replace("<link rel=\"preload\"", "<link rel=\"preload\" fetchpriority=\"low\"");
-    match head.find("<link rel=\"preload\"") {
-        Some(start) => {
-            let end = head[start..].find('>').map_or(head.len(), |e| start + e);
+    // The wasm's preload (`as="fetch"`, the one boot.js reads), whichever preload comes first.
+    let mut from = 0;
+    while let Some(found) = head[from..].find("<link rel=\"preload\"") {
+        let start = from + found;
+        let end = head[start..].find('>').map_or(head.len(), |e| start + e);
+        if head[start..end].contains(" as=\"fetch\"") {
             let link = head[start..end].replacen(" integrity=\"", " data-antrag-integrity=\"", 1);
-            format!("{}{link}{}", &head[..start], &head[end..])
+            return format!("{}{link}{}", &head[..start], &head[end..]);
         }
-        None => head,
+        from = end;
     }
+    head
 }
 
 fn without_title(head: &str) -> String {
@@ -108,5 +112,10 @@ mod tests {
             r#"<link rel="stylesheet" href="/a.css" integrity="sha384-css"/><link rel="modulepreload" fetchpriority="low" href="/a.js" integrity="sha384-js"><link rel="preload" fetchpriority="low" href="/a_bg.wasm" crossorigin="anonymous" data-antrag-integrity="sha384-wasm" as="fetch" type="application/wasm">"#
         );
         assert_eq!(low_priority_preloads("<meta charset=\"utf-8\">"), "<meta charset=\"utf-8\">");
+        // Another preload before it keeps its own integrity.
+        let font = r#"<link rel="preload" href="/f.woff2" integrity="sha384-font" as="font">"#;
+        let both = low_priority_preloads(&format!("{font}{head}"));
+        assert!(both.contains(r#"integrity="sha384-font" as="font""#), "{both}");
+        assert!(both.contains(r#"data-antrag-integrity="sha384-wasm""#), "{both}");
     }
 }
