@@ -82,12 +82,14 @@ async fn signing_in_opens_a_session_that_sign_out_revokes() {
 }
 
 #[tokio::test]
-async fn behind_an_https_proxy_the_session_cookie_is_secure() {
+async fn behind_an_https_proxy_the_session_cookie_is_secure_and_the_token_comes_from_the_environment() {
+    // The token from the environment (not the command line, where `ps` shows it).
     let server = support::start(|command| {
-        command.args(["--inbox-token", TOKEN, "--trust-proxy"]);
+        command.env("ANTRAG_INBOX_TOKEN", TOKEN).arg("--trust-proxy");
     })
     .await;
     let response = sign_in(&server, TOKEN, &[("x-forwarded-proto", "https"), ("x-forwarded-for", "203.0.113.5")]).await;
+    assert_eq!(response.status(), 303, "signed in with the token from ANTRAG_INBOX_TOKEN");
     assert!(set_cookie(&response).contains("; Secure"), "{}", set_cookie(&response));
 }
 
