@@ -233,6 +233,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
             if let Err(error) = store.purge_inbox_sessions(clock.now_rfc3339()).await {
                 tracing::error!(%error, "purging expired inbox sessions failed");
             }
+            if let Err(error) = store.purge_relayed(clock.now_rfc3339()).await {
+                tracing::error!(%error, "purging expired relayed submissions failed");
+            }
         }
     });
     tracing::info!(%addr, forms = state.catalog.len(), "Antrag reference server listening on http://{addr}");

@@ -451,3 +451,36 @@ async fn fetch_key(server: &Server) -> reqwest::Response {
     let kid = info["encryptionKid"].as_str().unwrap();
     http.get(format!("{}/fit-connect/destinations/{destination}/keys/{kid}", server.base)).send().await.unwrap()
 }
+
+#[tokio::test]
+async fn the_relay_knows_its_submissions_after_a_restart() {
+    // Which submissions were started through the relay lives in the store, not in one
+    // process's memory: a server started again on the same data continues them.
+    let data = tempfile::tempdir().unwrap();
+    let forms = root().join("forms");
+    let flags = |command: &mut std::process::Command| {
+        command.arg("--forms-dir").arg(root().join("tests/e2e/forms"));
+        command.args(["--fit-connect-test-destination", "--fit-connect-form", "sondernutzung=test"]);
+    };
+    let first = support::start_in(data.path(), &forms, flags).await;
+    let sender = Sender::new(&first).await;
+    let attachment = uuid();
+    let submission = sender.create(std::slice::from_ref(&attachment)).await;
+    drop(first);
+
+    let second = support::start_in(data.path(), &forms, flags).await;
+    let http = reqwest::Client::new();
+    let relay = |id: &str| format!("{}/fit-connect/submissions/{id}/attachments/{attachment}", second.base);
+    let unknown =
+        http.put(relay(&uuid())).header("content-type", "application/jose").body("x.y.z.a.b").send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    let unknown: Value = unknown.json().await.unwrap();
+    assert!(unknown["detail"].as_str().unwrap().contains("created through this server"), "{unknown}");
+    // The one started before the restart passes the relay (the built-in test destination,
+    // which keeps its submissions in memory by design, then answers for itself).
+    let known =
+        http.put(relay(&submission)).header("content-type", "application/jose").body("x.y.z.a.b").send().await.unwrap();
+    let status = known.status();
+    let body = known.text().await.unwrap();
+    assert!(!body.contains("created through this server"), "{status} {body}");
+}

@@ -29,7 +29,7 @@ pub mod relay;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -41,8 +41,8 @@ use crate::problem::Problem;
 /// The destination id that names the built-in test destination in `--fit-connect-form`.
 pub const TEST: &str = "test";
 
-/// Submissions in progress the relay remembers at once (ids only, about 100 bytes each); more
-/// are refused with 503 until some expire.
+/// Submissions in progress the relay remembers at once (in the store, ids only); more are
+/// refused with 503 until some expire.
 pub const MAX_RELAYED: usize = 100_000;
 
 /// FIT-Connect settings.
@@ -79,7 +79,6 @@ pub struct FitConnect {
     client_secret: String,
     http: reqwest::Client,
     token: tokio::sync::Mutex<Option<(String, Instant)>>,
-    created: Mutex<expiring::Expiring<()>>,
     self_base: OnceLock<String>,
     roots: Option<keytrust::TrustRoots>,
     /// The test destination, when served.
@@ -180,7 +179,6 @@ impl FitConnect {
             client_secret,
             http,
             token: tokio::sync::Mutex::new(None),
-            created: Mutex::new(expiring::Expiring::new(MAX_RELAYED, destination::SUBMISSION_LIFETIME)),
             self_base: OnceLock::new(),
             roots,
             destination,

@@ -11,12 +11,13 @@ use serde_json::Value;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 use futures_util::StreamExt;
 
-use super::relay_problem;
+use super::destination::SUBMISSION_LIFETIME;
+use super::{relay_problem, MAX_RELAYED};
 use crate::api::{admit, read_limited};
+use crate::clock::rfc3339;
 use crate::problem::Problem;
 use crate::state::AppState;
 
@@ -106,8 +107,9 @@ async fn create_submission(
     if !state.fit.allowed_destination(destination) {
         return Err(forbidden_destination());
     }
-    if !state.fit.created.lock().expect("lock").has_room(Instant::now()) {
-        return Err(Problem::busy(60, "too many FIT-Connect submissions are in progress; try again in a minute"));
+    let busy = || Problem::busy(60, "too many FIT-Connect submissions are in progress; try again in a minute");
+    if !state.store.relayed_room(state.clock.now_rfc3339(), MAX_RELAYED).await.map_err(crate::api::internal)? {
+        return Err(busy());
     }
     let response = state.fit.forward(Method::POST, "/submissions", Some("application/json"), body).await?;
     if response.status().is_success() {
@@ -117,15 +119,25 @@ async fn create_submission(
         if let Some(id) =
             serde_json::from_slice::<Value>(&bytes).ok().and_then(|v| v["submissionId"].as_str().map(str::to_owned))
         {
-            state.fit.created.lock().expect("lock").insert(id, (), Instant::now());
+            let now = state.clock.now();
+            let until = now + time::Duration::seconds(SUBMISSION_LIFETIME.as_secs() as i64);
+            let kept = state
+                .store
+                .remember_relayed(id, destination.to_owned(), rfc3339(now), rfc3339(until), MAX_RELAYED)
+                .await
+                .map_err(crate::api::internal)?;
+            if !kept {
+                return Err(busy());
+            }
         }
         return Ok(Response::from_parts(parts, Body::from(bytes)));
     }
     Ok(response)
 }
 
-fn known(state: &AppState, submission: &str) -> Result<(), Problem> {
-    if state.fit.created.lock().expect("lock").get(submission, Instant::now()).is_some() {
+async fn known(state: &AppState, submission: &str) -> Result<(), Problem> {
+    let now = state.clock.now_rfc3339();
+    if state.store.is_relayed(submission.to_owned(), now).await.map_err(crate::api::internal)? {
         Ok(())
     } else {
         Err(unknown_submission())
@@ -140,7 +152,7 @@ async fn upload(
     body: Body,
 ) -> Result<Response, Problem> {
     admit(&state, peer, &headers)?;
-    known(&state, &submission)?;
+    known(&state, &submission).await?;
     if !crate::shared::is_uuid(&attachment) {
         return Err(Problem::bad_request("the attachment id must be a UUID"));
     }
@@ -187,12 +199,12 @@ async fn submit(
     body: Body,
 ) -> Result<Response, Problem> {
     admit(&state, peer, &headers)?;
-    known(&state, &submission)?;
+    known(&state, &submission).await?;
     let body = read_limited(body, state.config.max_body_bytes as u64 * 2).await?;
     state.fit.forward(Method::PUT, &format!("/submissions/{submission}"), Some("application/json"), body).await
 }
 
 async fn get_submission(State(state): State<AppState>, Path(submission): Path<String>) -> Result<Response, Problem> {
-    known(&state, &submission)?;
+    known(&state, &submission).await?;
     state.fit.forward(Method::GET, &format!("/submissions/{submission}"), None, bytes::Bytes::new()).await
 }

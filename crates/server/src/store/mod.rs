@@ -6,6 +6,7 @@
 //! database, so a retried request can never create a second record.
 
 mod clerks;
+mod relayed;
 mod sessions;
 
 pub use sessions::FormSession;
@@ -70,6 +71,14 @@ const MIGRATIONS: &[&str] = &[
         expires_at TEXT NOT NULL
     );
     CREATE INDEX inbox_sessions_by_expiry ON inbox_sessions(expires_at);",
+    // 5: submissions started through the FIT-Connect relay (see relayed.rs): only these may be
+    // continued through it — also after a restart.
+    "CREATE TABLE relayed_submissions (
+        id TEXT PRIMARY KEY,
+        destination TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
 ];
 
 /// Storage errors.
