@@ -410,7 +410,8 @@ mod tests {
         assert_eq!(base64_decode("+/8=").unwrap(), [0xfb, 0xff]);
         assert_eq!(base64_decode("a b"), None);
         let mut jwk = rsa_key(512);
-        let untrusted = |jwk: &Value, roots: &[String]| match check_chain(jwk, roots, "2026-01-01") {
+        let today = antrag_testing::today().to_string();
+        let untrusted = |jwk: &Value, roots: &[String]| match check_chain(jwk, roots, &today) {
             Err(KeyError::Untrusted(why)) => why,
             other => panic!("{other:?}"),
         };
@@ -421,7 +422,7 @@ mod tests {
         assert_eq!(untrusted(&jwk, &["MIIB".into()]), "x5c[0] is not base64");
         jwk.as_object_mut().unwrap().remove("e");
         jwk["x5c"] = json!(["MIIB"]);
-        assert_eq!(check_chain(&jwk, &["MIIB".into()], "2026-01-01"), Err(KeyError::Malformed("e")));
+        assert_eq!(check_chain(&jwk, &["MIIB".into()], &today), Err(KeyError::Malformed("e")));
     }
 
     #[test]

@@ -303,6 +303,7 @@ async fn promised(p: Result<js_sys::Promise, JsValue>, what: &str) -> Result<JsV
 /// itself in [`fit::check_chain`], every signature here with WebCrypto.
 async fn verify_chain(jwk: &Value, roots: &[String], today: &str) -> Result<(), FitError> {
     use crate::x509::Scheme;
+    let subtle = subtle()?;
     for check in fit::check_chain(jwk, roots, today).map_err(FitError::Key)? {
         let (import, verify) = match check.scheme {
             Scheme::RsaPkcs1(hash) => (
@@ -322,14 +323,14 @@ async fn verify_chain(jwk: &Value, roots: &[String], today: &str) -> Result<(), 
         let signer = Uint8Array::from(&check.signer_key[..]);
         let usages = Array::of1(&"verify".into());
         let key = JsFuture::from(
-            subtle()?
+            subtle
                 .import_key_with_object("spki", &signer, &import, false, &usages)
                 .map_err(|_| untrusted("the signer's key cannot be read"))?,
         )
         .await
         .map_err(|_| untrusted("the signer's key cannot be read"))?;
         let valid = promised(
-            subtle()?.verify_with_object_and_js_u8_array_and_js_u8_array(
+            subtle.verify_with_object_and_js_u8_array_and_js_u8_array(
                 &verify,
                 key.unchecked_ref(),
                 &Uint8Array::from(&check.signature[..]),

@@ -158,8 +158,8 @@ pub fn check_chain(
     // A root this reader cannot read anchors nothing (the relay's OpenSSL may still read it);
     // only when none can be read is that the answer.
     let parsed: Vec<_> = roots.iter().map(|der| Certificate::parse(der)).collect();
-    let anchors: Vec<(usize, Certificate<'_>)> =
-        parsed.iter().enumerate().filter_map(|(i, root)| root.as_ref().ok().map(|r| (i, r.clone()))).collect();
+    let anchors: Vec<(usize, &Certificate<'_>)> =
+        parsed.iter().enumerate().filter_map(|(i, root)| root.as_ref().ok().map(|r| (i, r))).collect();
     if anchors.is_empty() {
         let (i, why) =
             parsed.iter().enumerate().find_map(|(i, r)| r.as_ref().err().map(|why| (i, *why))).unwrap_or((0, "none"));
@@ -189,7 +189,7 @@ pub fn check_chain(
             .iter()
             .find(|(_, root)| root.key_id.is_some() && root.key_id == cert.authority_key_id)
             .or(named.first());
-        if let Some(&&(r, ref root)) = signer {
+        if let Some(&&(r, root)) = signer {
             let root_name = format!("root {}", r + 1);
             root.check(&root_name, today)?;
             root.check_ca(&root_name, i)?;
@@ -207,7 +207,7 @@ pub fn check_chain(
 }
 
 /// The parts of a certificate the check reads (slices of `der`).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 struct Certificate<'a> {
     der: &'a [u8],
     tbs: &'a [u8],

@@ -146,20 +146,20 @@ impl Channel {
     }
 }
 
+/// Nothing could be encrypted: the citizen reads a plain message, support the reason on the
+/// console.
+fn encryption(problem: String) -> SubmitError {
+    crate::dom::warn(&format!("Antrag: FIT-Connect: {problem}"));
+    SubmitError::Encryption(problem)
+}
+
 /// A FIT-Connect failure as the one failure type the send loop knows.
 fn fit_error(error: FitError) -> SubmitError {
     match error {
         FitError::Network => SubmitError::Network,
         FitError::Status(status) => SubmitError::Server { status, retry_after: None },
-        FitError::Key(problem) => {
-            let problem = problem.to_string();
-            crate::dom::warn(&format!("Antrag: FIT-Connect: {problem}"));
-            SubmitError::Encryption(problem)
-        }
-        FitError::Crypto(problem) => {
-            crate::dom::warn(&format!("Antrag: FIT-Connect: {problem}"));
-            SubmitError::Encryption(problem)
-        }
+        FitError::Key(problem) => encryption(problem.to_string()),
+        FitError::Crypto(problem) => encryption(problem),
         FitError::Destination(detail) | FitError::Rejected(detail) => SubmitError::Undeliverable(detail),
         FitError::MissingFile(id) => SubmitError::AttachmentUnavailable { id },
     }

@@ -81,6 +81,9 @@ pub struct FitConnect {
     token: tokio::sync::Mutex<Option<(String, Instant)>>,
     self_base: OnceLock<String>,
     roots: Option<keytrust::TrustRoots>,
+    /// The roots as the browser gets them with each FIT-Connect transport (base64 DER), encoded
+    /// once.
+    roots_for_browser: Vec<String>,
     /// The test destination, when served.
     pub destination: Option<destination::TestDestination>,
 }
@@ -180,6 +183,7 @@ impl FitConnect {
             http,
             token: tokio::sync::Mutex::new(None),
             self_base: OnceLock::new(),
+            roots_for_browser: roots.as_ref().map(keytrust::TrustRoots::to_base64_der).unwrap_or_default(),
             roots,
             destination,
         })
@@ -215,7 +219,7 @@ impl FitConnect {
                 "schemaUri": def.service.schema_uri,
                 // The browser checks the key's chain itself too (src/x509.rs), against the
                 // same roots the relay uses.
-                "trustRoots": self.roots.as_ref().map(keytrust::TrustRoots::to_base64_der).unwrap_or_default(),
+                "trustRoots": self.roots_for_browser,
             }),
             None => json!({ "kind": "contract" }),
         }

@@ -94,13 +94,14 @@ pub async fn post(
     // or a retry after the form changed — gets its confirmation, never "the form has changed",
     // which would invite sending it again.
     let on_review = step_slug == antrag::state::navigation::REVIEW_SLUG;
-    if on_review && matches!(action, Action::Send) && session.receipt.is_none() {
+    let sending = on_review && matches!(action, Action::Send);
+    if sending && session.receipt.is_none() {
         let (key, _) = idempotency(&sid, &def.id, &session.answers);
         if let Some((_, receipt)) = state.store.by_key(key).await.ok().flatten() {
             session.receipt = Some(crate::api::receipt_json(&receipt));
         }
     }
-    let sent_before = on_review && matches!(action, Action::Send) && session.receipt.is_some();
+    let sent_before = sending && session.receipt.is_some();
     let version = posted.value(form_post::VERSION).unwrap_or_default();
     if version != def.version && !sent_before {
         return problem(

@@ -20,11 +20,7 @@ impl Store {
         capacity: usize,
     ) -> Result<bool, StoreError> {
         self.with(move |conn| {
-            let live: i64 =
-                conn.query_row("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1", params![now], |r| {
-                    r.get(0)
-                })?;
-            if live as usize >= capacity {
+            if live(conn, &now)? >= capacity {
                 return Ok(false);
             }
             conn.execute(
@@ -39,14 +35,7 @@ impl Store {
 
     /// Whether the relay may take new submissions: fewer than `capacity` live at `now`.
     pub async fn relayed_room(&self, now: String, capacity: usize) -> Result<bool, StoreError> {
-        self.with(move |conn| {
-            let live: i64 =
-                conn.query_row("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1", params![now], |r| {
-                    r.get(0)
-                })?;
-            Ok((live as usize) < capacity)
-        })
-        .await
+        self.with(move |conn| Ok(live(conn, &now)? < capacity)).await
     }
 
     /// Whether submission `id` was created through the relay and has not expired at `now`.
@@ -69,6 +58,13 @@ impl Store {
     }
 }
 
+/// Entries not expired at `now`.
+fn live(conn: &rusqlite::Connection, now: &str) -> Result<usize, StoreError> {
+    let count: i64 =
+        conn.query_row("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1", params![now], |r| r.get(0))?;
+    Ok(count as usize)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,7 +72,10 @@ mod tests {
     #[tokio::test]
     async fn relayed_submissions_are_known_until_they_expire_also_after_reopening() {
         let dir = tempfile::tempdir().unwrap();
-        let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
+        // Times from the one test date (tests/today.txt), a day apart.
+        let clock = crate::clock::Clock::test_only_from(antrag_testing::today());
+        let now = clock.now_rfc3339();
+        let later = crate::clock::rfc3339(clock.now() + time::Duration::days(1));
         {
             let store = Store::open(dir.path()).unwrap();
             assert!(store.remember_relayed("a".into(), "d".into(), now.clone(), later.clone(), 2).await.unwrap());
