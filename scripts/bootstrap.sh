@@ -3,7 +3,7 @@
 # everything present it finishes in seconds. Recipe and timings: ../shared/notes/toolchain.md.
 #
 # Installs: the wasm32 target, Trunk, the wasm-bindgen CLI that matches Cargo.lock exactly,
-# Debian's chromium + chromium-driver, libssl-dev + pkg-config, python3-venv, wasmtime for the Python host
+# Debian's chromium + chromium-driver, libssl-dev + pkg-config, python3-venv, postgresql, wasmtime for the Python host
 # (PyPI, in target/py), and the npm packages of package-lock.json (Playwright
 # test runner, axe-core, binaryen's wasm-opt). Never downloads a browser or tools from GitHub.
 set -euo pipefail
@@ -34,6 +34,9 @@ dpkg -s libssl-dev >/dev/null 2>&1 || packages+=(libssl-dev)
 command -v pkg-config >/dev/null || packages+=(pkg-config)
 # Python with venv: the Python host of the portable core module (hosts/python) runs on wasmtime.
 python3 -c 'import venv, ensurepip' 2>/dev/null || packages+=(python3-venv)
+# PostgreSQL's server programs: the tests start a throwaway cluster of their own
+# (scripts/postgres.sh); no service is started or needed.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || packages+=(postgresql)
 if [ ${#packages[@]} -gt 0 ]; then
   log "installing Debian packages: ${packages[*]}"
   as_root apt-get update -qq

@@ -23,7 +23,7 @@ use crate::store::{Attachment, NewSubmission, SubmitOutcome};
 
 /// `GET /api/v1/health`: up, and the store answers.
 pub async fn health(State(state): State<AppState>) -> Result<Response, Problem> {
-    state.store.count().await.map_err(internal)?;
+    state.store.ping().await.map_err(internal)?;
     let mut response = Json(json!({ "status": "ok", "forms": state.catalog.len() })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
@@ -182,7 +182,7 @@ pub(crate) async fn store_upload<E>(
     let allowed = field.constraints.media_types.clone();
 
     let attachment_id = random_token(16);
-    let tmp = state.store.files_dir().join(format!("upload-{attachment_id}.part"));
+    let tmp = state.store.scratch_dir().join(format!("upload-{attachment_id}.part"));
     let result = receive(stream, &tmp, limit).await;
     let (size, sha512, head) = match result {
         Ok(r) => r,
@@ -207,8 +207,6 @@ pub(crate) async fn store_upload<E>(
         let _ = tokio::fs::remove_file(&tmp).await;
         return Err(Problem::bad_request("the file is empty"));
     }
-    let final_path = state.store.files_dir().join(&attachment_id);
-    tokio::fs::rename(&tmp, &final_path).await.map_err(internal)?;
     let record = Attachment {
         id: attachment_id.clone(),
         form_id: form_id.to_owned(),
@@ -220,11 +218,8 @@ pub(crate) async fn store_upload<E>(
         created_at: state.clock.now_rfc3339(),
         claimed: false,
     };
-    if let Err(error) = state.store.add_attachment(record).await {
-        // No record, no file: nothing is kept that no one can find or delete.
-        let _ = tokio::fs::remove_file(&final_path).await;
-        return Err(internal(error));
-    }
+    // No record, no file: the store keeps both or neither.
+    state.store.add_attachment(record, tmp).await.map_err(internal)?;
     tracing::info!(attachment = %attachment_id, size, media_type = %media_type, "attachment stored");
     Ok(FileRef { id: attachment_id, name, size, media_type, sha512: Some(sha512) })
 }
@@ -657,7 +652,10 @@ pub async fn inbox_attachment(
         .await
         .map_err(internal)?
         .ok_or_else(|| Problem::not_found("no such attachment"))?;
-    let bytes = tokio::fs::read(state.store.files_dir().join(&record.id)).await.map_err(internal)?;
+    let bytes = state.store.attachment_content(&record.id).await.map_err(internal)?.ok_or_else(|| {
+        tracing::error!(attachment = %record.id, "attachment content missing");
+        Problem::internal()
+    })?;
     if hex(&Sha512::digest(&bytes)) != record.sha512 {
         tracing::error!(attachment = %record.id, "attachment checksum mismatch");
         return Err(Problem::internal());

@@ -205,9 +205,18 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "ANTRAG_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Directory for the SQLite database and uploaded files (created if missing).
+    /// Directory for the SQLite database and uploaded files (created if missing). With
+    /// --database-url only uploads being received pass through it.
     #[arg(long, env = "ANTRAG_DATA_DIR", default_value = "./data")]
     data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite, for several instances on one database (docs/deployment.md):
+    /// postgres://USER@HOST:PORT/DB?sslmode=require, or key=value pairs. Prefer the environment
+    /// variable: a command line is visible to every user of the machine.
+    #[arg(long, env = "ANTRAG_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+    /// PostgreSQL connections this instance holds at most.
+    #[arg(long, env = "ANTRAG_DATABASE_POOL_SIZE", default_value_t = antrag_server::store::postgres::DEFAULT_POOL_SIZE)]
+    database_pool_size: usize,
     /// Directory of form definitions (*.json) to serve; repeat the flag (or separate with
     /// commas) for several directories.
     #[arg(long = "forms-dir", env = "ANTRAG_FORMS_DIRS", value_delimiter = ',', default_value = "./forms")]
@@ -732,6 +741,8 @@ fn serve(args: ServeArgs) -> ExitCode {
     let config = Config {
         addr: args.addr,
         data_dir: args.data_dir,
+        database_url: args.database_url,
+        database_pool_size: args.database_pool_size,
         forms_dirs: args.forms_dirs,
         codelists_dir: args.codelists_dir,
         dist_dir: args.dist_dir,
@@ -757,14 +768,14 @@ fn serve(args: ServeArgs) -> ExitCode {
     if !config.dist_dir.join("index.html").exists() {
         tracing::warn!(dist = %config.dist_dir.display(), "no built web app found; build it with `make build` (the API works without it)");
     }
-    let state = match antrag_server::prepare(config) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    let state = match runtime.block_on(antrag_server::prepare(config)) {
         Ok(state) => state,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::FAILURE;
         }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(antrag_server::serve(state)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -14,8 +14,13 @@ use crate::{clock, faults, fitconnect, ratelimit};
 pub struct Config {
     /// Address to listen on.
     pub addr: SocketAddr,
-    /// Directory of the SQLite database and attachment files.
+    /// Directory of the SQLite database and attachment files (with `database_url`: of the
+    /// uploads being received).
     pub data_dir: PathBuf,
+    /// PostgreSQL connection string; SQLite in `data_dir` without one.
+    pub database_url: Option<String>,
+    /// PostgreSQL connections held at most.
+    pub database_pool_size: usize,
     /// Directories of form definitions.
     pub forms_dirs: Vec<PathBuf>,
     /// Directory of code lists.
@@ -59,6 +64,8 @@ impl Default for Config {
         Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: "data".into(),
+            database_url: None,
+            database_pool_size: crate::store::postgres::DEFAULT_POOL_SIZE,
             forms_dirs: vec!["forms".into()],
             codelists_dir: "codelists".into(),
             dist_dir: "dist".into(),
@@ -106,12 +113,26 @@ pub struct AppState {
     pub shell: Arc<crate::pages::shell::Shell>,
 }
 
-/// Load the catalog, open the store and build the state.
-pub fn prepare(config: Config) -> Result<AppState, String> {
+/// Load the catalog, open (and migrate) the store and build the state.
+pub async fn prepare(config: Config) -> Result<AppState, String> {
     let catalog = Catalog::load(&config.forms_dirs, &config.codelists_dir)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<String>())?;
-    let store = Store::open(&config.data_dir)
-        .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?;
+    let store = match &config.database_url {
+        None => Store::open(&config.data_dir)
+            .map_err(|e| format!("cannot open the data directory {}: {e}", config.data_dir.display()))?,
+        Some(url) => {
+            // The message names where, never the password.
+            let pg: tokio_postgres::Config = url.parse().map_err(|e| {
+                format!("--database-url (ANTRAG_DATABASE_URL) is not a PostgreSQL connection string: {e}; write postgres://USER@HOST:PORT/DATABASE")
+            })?;
+            let place = crate::store::postgres::describe(&pg);
+            let store = Store::open_postgres(pg, config.database_pool_size, &config.data_dir)
+                .await
+                .map_err(|e| format!("cannot use the {place}: {e}"))?;
+            tracing::info!(database = %place, "store on PostgreSQL");
+            store
+        }
+    };
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
     let fit = fitconnect::FitConnect::new(&config.fit_connect, &catalog, &config.data_dir)?;
     let clock = match config.test_only_today {

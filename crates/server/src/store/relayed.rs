@@ -6,7 +6,7 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 impl Store {
     /// Remember that submission `id` to `destination` was created through the relay, until
@@ -19,71 +19,105 @@ impl Store {
         expires_at: String,
         capacity: usize,
     ) -> Result<bool, StoreError> {
-        self.with(move |conn| {
-            if live(conn, &now)? >= capacity {
-                return Ok(false);
+        // The capacity is a bound against floods, not an exact count: two instances may
+        // each add one past it at the same moment.
+        if !self.relayed_room(now, capacity).await? {
+            return Ok(false);
+        }
+        match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    conn.execute(
+                        "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
+                        params![id, destination, expires_at],
+                    )?;
+                    Ok(())
+                })
+                .await?
             }
-            conn.execute(
-                "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
-                params![id, destination, expires_at],
-            )?;
-            Ok(true)
-        })
-        .await
+            Db::Postgres(db) => {
+                db.execute(
+                    "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES ($1, $2, $3)
+                     ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
+                    &[&id, &destination, &expires_at],
+                )
+                .await?;
+            }
+        }
+        Ok(true)
     }
 
     /// Whether the relay may take new submissions: fewer than `capacity` live at `now`.
     pub async fn relayed_room(&self, now: String, capacity: usize) -> Result<bool, StoreError> {
-        self.with(move |conn| Ok(live(conn, &now)? < capacity)).await
+        let live: i64 = match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    Ok(conn.query_row(
+                        "SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1",
+                        params![now],
+                        |r| r.get(0),
+                    )?)
+                })
+                .await?
+            }
+            Db::Postgres(db) => {
+                db.query_one("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > $1", &[&now]).await?.get(0)
+            }
+        };
+        Ok((live as usize) < capacity)
     }
 
     /// Whether submission `id` was created through the relay and has not expired at `now`.
     pub async fn is_relayed(&self, id: String, now: String) -> Result<bool, StoreError> {
-        self.with(move |conn| {
-            let found: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM relayed_submissions WHERE id = ?1 AND expires_at > ?2",
-                params![id, now],
-                |r| r.get(0),
-            )?;
-            Ok(found > 0)
-        })
-        .await
+        let found: i64 = match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    Ok(conn.query_row(
+                        "SELECT COUNT(*) FROM relayed_submissions WHERE id = ?1 AND expires_at > ?2",
+                        params![id, now],
+                        |r| r.get(0),
+                    )?)
+                })
+                .await?
+            }
+            Db::Postgres(db) => db
+                .query_one("SELECT COUNT(*) FROM relayed_submissions WHERE id = $1 AND expires_at > $2", &[&id, &now])
+                .await?
+                .get(0),
+        };
+        Ok(found > 0)
     }
 
     /// Delete entries that expired before `now`; returns how many.
     pub async fn purge_relayed(&self, now: String) -> Result<usize, StoreError> {
-        self.with(move |conn| Ok(conn.execute("DELETE FROM relayed_submissions WHERE expires_at <= ?1", params![now])?))
-            .await
+        self.purge("relayed_submissions", now).await
     }
-}
-
-/// Entries not expired at `now`.
-fn live(conn: &rusqlite::Connection, now: &str) -> Result<usize, StoreError> {
-    let count: i64 =
-        conn.query_row("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1", params![now], |r| r.get(0))?;
-    Ok(count as usize)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[tokio::test]
     async fn relayed_submissions_are_known_until_they_expire_also_after_reopening() {
-        let dir = tempfile::tempdir().unwrap();
+        for backend in crate::store::testing::backends().await {
+            relayed_on(&backend).await;
+        }
+    }
+
+    async fn relayed_on(backend: &crate::store::testing::TestStore) {
         // Times from the one test date (tests/today.txt), a day apart.
         let clock = crate::clock::Clock::test_only_from(antrag_testing::today());
         let now = clock.now_rfc3339();
         let later = crate::clock::rfc3339(clock.now() + time::Duration::days(1));
         {
-            let store = Store::open(dir.path()).unwrap();
+            let store = backend.open().await;
             assert!(store.remember_relayed("a".into(), "d".into(), now.clone(), later.clone(), 2).await.unwrap());
             assert!(store.is_relayed("a".into(), now.clone()).await.unwrap());
             assert!(!store.is_relayed("b".into(), now.clone()).await.unwrap());
         }
         // Another process on the same store knows it.
-        let store = Store::open(dir.path()).unwrap();
+        let store = backend.open().await;
         assert!(store.is_relayed("a".into(), now.clone()).await.unwrap());
         // Bounded: a second fits, a third not.
         assert!(store.relayed_room(now.clone(), 2).await.unwrap());

@@ -6,7 +6,7 @@ use antrag_core::Answers;
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// One form's answers in a session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27,22 +27,34 @@ impl Store {
         form_id: String,
         now: String,
     ) -> Result<Option<FormSession>, StoreError> {
-        self.with(move |conn| {
-            let row = conn
-                .query_row(
+        let row: Option<(String, String, Option<String>)> = match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    Ok(conn
+                        .query_row(
+                            "SELECT form_version, answers, receipt FROM form_sessions
+                             WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
+                            params![session, form_id, now],
+                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        )
+                        .optional()?)
+                })
+                .await?
+            }
+            Db::Postgres(db) => db
+                .query_opt(
                     "SELECT form_version, answers, receipt FROM form_sessions
-                     WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
-                    params![session, form_id, now],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
+                     WHERE session = $1 AND form_id = $2 AND expires_at > $3",
+                    &[&session, &form_id, &now],
                 )
-                .optional()?;
-            Ok(row.map(|(form_version, answers, receipt)| FormSession {
-                form_version,
-                answers: serde_json::from_str(&answers).unwrap_or_default(),
-                receipt: receipt.and_then(|r| serde_json::from_str(&r).ok()),
-            }))
-        })
-        .await
+                .await?
+                .map(|r| (r.get(0), r.get(1), r.get(2))),
+        };
+        Ok(row.map(|(form_version, answers, receipt)| FormSession {
+            form_version,
+            answers: serde_json::from_str(&answers).unwrap_or_default(),
+            receipt: receipt.and_then(|r| serde_json::from_str(&r).ok()),
+        }))
     }
 
     /// Keep the session's answers to a form until `expires_at` (RFC 3339).
@@ -53,30 +65,41 @@ impl Store {
         value: FormSession,
         expires_at: String,
     ) -> Result<(), StoreError> {
-        self.with(move |conn| {
-            conn.execute(
-                "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (session, form_id) DO UPDATE SET
-                   form_version = excluded.form_version, answers = excluded.answers,
-                   receipt = excluded.receipt, expires_at = excluded.expires_at",
-                params![
-                    session,
-                    form_id,
-                    value.form_version,
-                    Value::Object(value.answers).to_string(),
-                    value.receipt.map(|r| r.to_string()),
-                    expires_at
-                ],
-            )?;
-            Ok(())
-        })
-        .await
+        let answers = Value::Object(value.answers).to_string();
+        let receipt = value.receipt.map(|r| r.to_string());
+        match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    conn.execute(
+                        "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                         ON CONFLICT (session, form_id) DO UPDATE SET
+                           form_version = excluded.form_version, answers = excluded.answers,
+                           receipt = excluded.receipt, expires_at = excluded.expires_at",
+                        params![session, form_id, value.form_version, answers, receipt, expires_at],
+                    )?;
+                    Ok(())
+                })
+                .await
+            }
+            Db::Postgres(db) => {
+                db.execute(
+                    "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (session, form_id) DO UPDATE SET
+                       form_version = excluded.form_version, answers = excluded.answers,
+                       receipt = excluded.receipt, expires_at = excluded.expires_at",
+                    &[&session, &form_id, &value.form_version, &answers, &receipt, &expires_at],
+                )
+                .await?;
+                Ok(())
+            }
+        }
     }
 
     /// Delete sessions that expired before `now`; returns how many.
     pub async fn purge_form_sessions(&self, now: String) -> Result<usize, StoreError> {
-        self.with(move |conn| Ok(conn.execute("DELETE FROM form_sessions WHERE expires_at <= ?1", params![now])?)).await
+        self.purge("form_sessions", now).await
     }
 }
 
@@ -86,20 +109,21 @@ mod tests {
 
     #[tokio::test]
     async fn sessions_are_kept_per_form_until_they_expire() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let answers: Answers = serde_json::from_value(serde_json::json!({"name": "Jürgen"})).unwrap();
-        let value = FormSession { form_version: "1".into(), answers, receipt: None };
-        let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
-        store.save_form_session("s1".into(), "f".into(), value.clone(), later.clone()).await.unwrap();
-        assert_eq!(store.form_session("s1".into(), "f".into(), now.clone()).await.unwrap(), Some(value.clone()));
-        assert_eq!(store.form_session("s1".into(), "other".into(), now.clone()).await.unwrap(), None);
-        assert_eq!(store.form_session("s2".into(), "f".into(), now.clone()).await.unwrap(), None);
-        // Updated in place; gone once expired.
-        let sent = FormSession { receipt: Some(serde_json::json!({"reference": "X-1"})), ..value };
-        store.save_form_session("s1".into(), "f".into(), sent.clone(), later.clone()).await.unwrap();
-        assert_eq!(store.form_session("s1".into(), "f".into(), now).await.unwrap(), Some(sent));
-        assert_eq!(store.form_session("s1".into(), "f".into(), later.clone()).await.unwrap(), None);
-        assert_eq!(store.purge_form_sessions(later).await.unwrap(), 1);
+        for backend in crate::store::testing::backends().await {
+            let store = backend.open().await;
+            let answers: Answers = serde_json::from_value(serde_json::json!({"name": "Jürgen"})).unwrap();
+            let value = FormSession { form_version: "1".into(), answers, receipt: None };
+            let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
+            store.save_form_session("s1".into(), "f".into(), value.clone(), later.clone()).await.unwrap();
+            assert_eq!(store.form_session("s1".into(), "f".into(), now.clone()).await.unwrap(), Some(value.clone()));
+            assert_eq!(store.form_session("s1".into(), "other".into(), now.clone()).await.unwrap(), None);
+            assert_eq!(store.form_session("s2".into(), "f".into(), now.clone()).await.unwrap(), None);
+            // Updated in place; gone once expired.
+            let sent = FormSession { receipt: Some(serde_json::json!({"reference": "X-1"})), ..value };
+            store.save_form_session("s1".into(), "f".into(), sent.clone(), later.clone()).await.unwrap();
+            assert_eq!(store.form_session("s1".into(), "f".into(), now).await.unwrap(), Some(sent));
+            assert_eq!(store.form_session("s1".into(), "f".into(), later.clone()).await.unwrap(), None);
+            assert_eq!(store.purge_form_sessions(later).await.unwrap(), 1);
+        }
     }
 }

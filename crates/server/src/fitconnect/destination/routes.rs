@@ -465,13 +465,19 @@ async fn verify_and_store(
 
     // Store: the files, then the application (idempotent per FIT-Connect submission).
     for (attachment, bytes) in &files {
-        let path = state.store.files_dir().join(&attachment.id);
-        if tokio::fs::metadata(&path).await.is_err() {
-            tokio::fs::write(&path, bytes).await.map_err(|e| Failure::Internal(crate::api::internal(e)))?;
-            if let Err(error) = state.store.add_attachment(attachment.clone()).await {
-                let _ = tokio::fs::remove_file(&path).await;
-                return Err(Failure::Internal(crate::api::internal(error)));
-            }
+        let known = state
+            .store
+            .attachment(attachment.id.clone())
+            .await
+            .map_err(|e| Failure::Internal(crate::api::internal(e)))?;
+        if known.is_none() {
+            let received = state.store.scratch_dir().join(format!("upload-{}.part", attachment.id));
+            tokio::fs::write(&received, bytes).await.map_err(|e| Failure::Internal(crate::api::internal(e)))?;
+            state
+                .store
+                .add_attachment(attachment.clone(), received)
+                .await
+                .map_err(|e| Failure::Internal(crate::api::internal(e)))?;
         }
     }
     let def = entry.form.def();
