@@ -16,10 +16,10 @@ FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=t
 
 # The one test date of every test layer (docs/testing.md): tests/today.txt, unless
 # ANTRAG_TEST_TODAY=YYYY-MM-DD is given for the whole run.
-TEST_TARGETS := test test-today test-native test-core-module test-wasm test-e2e
+TEST_TARGETS := test test-today test-native test-postgres test-core-module test-wasm test-e2e
 $(TEST_TARGETS): export ANTRAG_TEST_TODAY := $(or $(strip $(ANTRAG_TEST_TODAY)),$(shell cat tests/today.txt))
 
-.PHONY: run test bench build bootstrap fetch web core-module server lint test-native test-core-module test-wasm test-e2e test-today clean
+.PHONY: run test bench build bootstrap fetch web core-module server lint test-native test-postgres test-core-module test-wasm test-e2e test-today clean
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
@@ -27,16 +27,18 @@ run: build
 
 ## Run every test: formatting, lints, native, the core module in Node and Python, wasm in headless
 ## Chromium, end-to-end in headless Chromium
-test: test-today bootstrap fetch lint web test-native test-core-module test-wasm test-e2e
+test: test-today bootstrap fetch lint web test-native test-postgres test-core-module test-wasm test-e2e
 	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
 ## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline), the
-## size report of the citizen's download, one check through the portable core module in Node, the
+## size report of the citizen's download, the load figures of one and two server instances
+## (SQLite, PostgreSQL), one check through the portable core module in Node, the
 ## FIM corpus figures (rules translated), and the core's criterion benchmarks; results in
 ## target/bench/results.{md,json} and target/bench/sizes.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
 	node bench/sizes.mjs
+	scripts/bench-instances.sh
 	mkdir -p target/core-module
 	cargo run --quiet --locked -p antrag-core-wasm --bin antrag-core-cases -- --today $$(cat tests/today.txt) --out target/core-module/cases.json
 	node bench/core-module.mjs target/core-module/cases.json
@@ -79,6 +81,16 @@ lint:
 
 test-native: test-today
 	cargo test --workspace --locked
+
+# The store's tests on PostgreSQL too, and several server instances on one database (the
+# conformance kit through a balancer, a load with instances killed and restarted), on a
+# throwaway cluster started here and removed afterwards (scripts/postgres.sh).
+test-postgres: test-today
+	@scripts/postgres.sh start target/pg
+	@trap 'scripts/postgres.sh stop target/pg' EXIT; \
+	  export ANTRAG_TEST_DATABASE_URL="$$(cat target/pg/url)" ANTRAG_REQUIRE_POSTGRES=1; \
+	  cargo test --locked -p antrag-server --lib store:: && \
+	  cargo test --locked -p antrag-server --test postgres
 
 # The module (dist/core, built by `web`) in Node and in Python (wasmtime) gives exactly the
 # native core's responses to every shared example and broken definition.

@@ -449,6 +449,10 @@ pub async fn submit(
                 tracing::warn!(reference = %receipt.reference, "fault injection: dropping the response after commit");
                 return Ok(crate::faults::dropped());
             }
+            if fault == Some(crate::faults::Fault::HangAfterCommit) {
+                tracing::warn!(reference = %receipt.reference, "fault injection: no answer after commit");
+                std::future::pending::<()>().await;
+            }
             Ok(receipt_response(StatusCode::CREATED, &receipt, false))
         }
         (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),

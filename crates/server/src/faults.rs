@@ -19,6 +19,9 @@ pub enum Fault {
     FailBeforeCommit,
     /// Store the submission, then drop the connection without an answer.
     DropAfterCommit,
+    /// Store the submission, then never answer: the instance is killed with the request in
+    /// flight (the client's retry goes to another instance).
+    HangAfterCommit,
     /// Answer with this status (500, 503, 429; with Retry-After for the last two).
     Status {
         /// HTTP status.
@@ -78,7 +81,7 @@ pub async fn before(fault: &Option<Fault>) -> Option<Response> {
             tokio::time::sleep(std::time::Duration::from_millis(*ms)).await;
             None
         }
-        Some(Fault::DropAfterCommit) | None => None,
+        Some(Fault::DropAfterCommit | Fault::HangAfterCommit) | None => None,
     }
 }
 

@@ -4,9 +4,14 @@
 //! duplicated. Prints throughput and latency percentiles.
 //!
 //! Clients behave like the web app: an answer 503 or 429 (server busy, rate limited) is
-//! retried with the same key after its `Retry-After`, up to [`MAX_ATTEMPTS`] times; the run
-//! reports how often that happened. So a run against a server whose limits it exceeds shows
-//! whether the server stays up and loses nothing.
+//! retried with the same key after its `Retry-After`, and a failed connection or a gateway's
+//! 502/504 after a short pause, up to [`MAX_ATTEMPTS`] times; the run reports how often that
+//! happened. So a run against a server whose limits it exceeds — or against instances that
+//! are killed and restarted during the run — shows whether the service stays up and loses
+//! nothing.
+//!
+//! Given several API bases (instances of one service on one database), the requests
+//! alternate between them, so every retry goes to the next instance.
 
 use std::time::{Duration, Instant};
 
@@ -22,8 +27,9 @@ pub const MAX_ATTEMPTS: usize = 100;
 /// Load parameters.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// API base, e.g. `http://127.0.0.1:8080/api/v1`.
-    pub base_url: String,
+    /// API bases, e.g. `http://127.0.0.1:8080/api/v1`: one, or several instances of one
+    /// service that the requests alternate between.
+    pub base_urls: Vec<String>,
     /// Concurrent clients.
     pub clients: usize,
     /// Submissions per client.
@@ -50,6 +56,11 @@ pub struct Report {
     pub failures: usize,
     /// Busy answers (503, 429) that were retried after their `Retry-After`.
     pub busy: usize,
+    /// Sends that met no answer (connection failed or cut, or a gateway's 502/504) and were
+    /// retried with the same key.
+    pub unanswered: usize,
+    /// Whether every stored submission has its own reference number (when countable).
+    pub references_unique: Option<bool>,
     /// Rows the backend holds now minus before (when countable).
     pub stored: Option<u64>,
     /// Wall time.
@@ -74,8 +85,13 @@ impl Report {
             }
             None => "stored rows not counted (no --inbox-token)".into(),
         };
+        let references = match self.references_unique {
+            Some(true) => "; references unique",
+            Some(false) => "; REFERENCES DUPLICATED",
+            None => "",
+        };
         format!(
-            "{} submissions + {} retried keys in {:.1} s: {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} busy answers retried; {} failed; {stored}",
+            "{} submissions + {} retried keys in {:.1} s: {:.0} submissions/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {} busy answers and {} unanswered sends retried; {} failed; {stored}{references}",
             self.sent,
             self.retries,
             self.elapsed.as_secs_f64(),
@@ -85,13 +101,14 @@ impl Report {
             self.latency_ms[2],
             self.latency_ms[3],
             self.busy,
+            self.unanswered,
             self.failures
         )
     }
 
     /// Whether every submission is stored exactly once.
     pub fn exact(&self) -> bool {
-        self.failures == 0 && self.stored == Some(self.sent as u64)
+        self.failures == 0 && self.stored == Some(self.sent as u64) && self.references_unique != Some(false)
     }
 }
 
@@ -106,9 +123,35 @@ async fn count(client: &Client, base: &str, token: &str) -> Result<u64, String> 
     body["total"].as_u64().ok_or_else(|| "the inbox gave no total".to_owned())
 }
 
+/// Whether the stored submissions' references are all different (paged through the inbox).
+async fn references_unique(client: &Client, base: &str, token: &str) -> Result<bool, String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut offset = 0;
+    loop {
+        let r = client
+            .get(format!("{base}/inbox/submissions?limit=500&offset={offset}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let body: Value = r.json().await.map_err(|e| e.to_string())?;
+        let page = body["submissions"].as_array().ok_or("the inbox gave no list")?;
+        for s in page {
+            if !seen.insert(s["reference"].as_str().unwrap_or_default().to_owned()) {
+                return Ok(false);
+            }
+        }
+        if page.len() < 500 {
+            return Ok(true);
+        }
+        offset += page.len();
+    }
+}
+
 /// Run the load.
 pub async fn run(options: Options) -> Result<Report, String> {
-    let base = options.base_url.trim_end_matches('/').to_owned();
+    let bases: Vec<String> = options.base_urls.iter().map(|b| b.trim_end_matches('/').to_owned()).collect();
+    let base = bases.first().cloned().ok_or("name at least one API base")?;
     let client = Client::builder()
         .pool_max_idle_per_host(options.clients)
         .timeout(Duration::from_secs(60))
@@ -142,13 +185,15 @@ pub async fn run(options: Options) -> Result<Report, String> {
     };
 
     let started = Instant::now();
+    let turn = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let bases = std::sync::Arc::new(bases);
     let mut tasks = Vec::new();
     for c in 0..options.clients {
-        let (client, base, body) = (client.clone(), base.clone(), body.clone());
+        let (client, bases, turn, body) = (client.clone(), bases.clone(), turn.clone(), body.clone());
         let (m, retry_every) = (options.submissions, options.retry_every);
         tasks.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(m);
-            let (mut failures, mut retries, mut busy) = (0usize, 0usize, 0usize);
+            let (mut failures, mut retries, mut busy, mut unanswered) = (0usize, 0usize, 0usize, 0usize);
             for i in 0..m {
                 let key = new_key();
                 let sends = if retry_every > 0 && (c * m + i) % retry_every == 0 { 2 } else { 1 };
@@ -156,13 +201,27 @@ pub async fn run(options: Options) -> Result<Report, String> {
                     let t = Instant::now();
                     let mut ok = false;
                     for _ in 0..MAX_ATTEMPTS {
+                        let base = &bases[turn.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % bases.len()];
                         let response = client
                             .post(format!("{base}/submissions"))
                             .header("Idempotency-Key", &key)
                             .json(&body)
                             .send()
                             .await;
-                        let Ok(response) = response else { break };
+                        let response = match response {
+                            Ok(r)
+                                if r.status() != StatusCode::BAD_GATEWAY
+                                    && r.status() != StatusCode::GATEWAY_TIMEOUT =>
+                            {
+                                r
+                            }
+                            _ => {
+                                // No answer: the same key again, as the web app does.
+                                unanswered += 1;
+                                tokio::time::sleep(Duration::from_millis(200)).await;
+                                continue;
+                            }
+                        };
                         let status = response.status();
                         if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
                             busy += 1;
@@ -183,30 +242,35 @@ pub async fn run(options: Options) -> Result<Report, String> {
                 }
                 retries += sends - 1;
             }
-            (latencies, failures, retries, busy)
+            (latencies, failures, retries, busy, unanswered)
         }));
     }
     let mut latencies = Vec::new();
-    let (mut failures, mut retries, mut busy) = (0, 0, 0);
+    let (mut failures, mut retries, mut busy, mut unanswered) = (0, 0, 0, 0);
     for task in tasks {
-        let (l, f, r, b) = task.await.map_err(|e| e.to_string())?;
+        let (l, f, r, b, u) = task.await.map_err(|e| e.to_string())?;
         latencies.extend(l);
         failures += f;
         retries += r;
         busy += b;
+        unanswered += u;
     }
     let elapsed = started.elapsed();
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
-    let stored = match (&options.inbox_token, before) {
-        (Some(t), Some(b)) => Some(count(&client, &base, t).await? - b),
-        _ => None,
+    let (stored, references_unique) = match (&options.inbox_token, before) {
+        (Some(t), Some(b)) => {
+            (Some(count(&client, &base, t).await? - b), Some(references_unique(&client, &base, t).await?))
+        }
+        _ => (None, None),
     };
     Ok(Report {
         sent: options.clients * options.submissions,
         retries,
         failures,
         busy,
+        unanswered,
+        references_unique,
         stored,
         elapsed,
         latency_ms: [pct(0.5), pct(0.9), pct(0.99), latencies.last().copied().unwrap_or(0.0)],

@@ -60,9 +60,10 @@ enum Command {
     },
     /// Load a backend: N concurrent clients × M submissions, then count the stored rows.
     Load {
-        /// API base URL, e.g. http://127.0.0.1:8080/api/v1
-        #[arg(long)]
-        base_url: String,
+        /// API base URL, e.g. http://127.0.0.1:8080/api/v1; repeat for several instances of
+        /// one service: the requests alternate between them.
+        #[arg(long = "base-url", required = true)]
+        base_urls: Vec<String>,
         /// Concurrent clients.
         #[arg(long, default_value_t = 50)]
         clients: usize,
@@ -332,10 +333,10 @@ fn main() -> ExitCode {
         Some(Command::Conformance { base_url, form, answers, headers, today }) => {
             conformance(base_url, form, answers, headers, today.unwrap_or_else(system_today))
         }
-        Some(Command::Load { base_url, clients, submissions, form, inbox_token, retry_every, today }) => {
+        Some(Command::Load { base_urls, clients, submissions, form, inbox_token, retry_every, today }) => {
             let today = today.unwrap_or_else(system_today);
             let options =
-                antrag_server::load::Options { base_url, clients, submissions, form, inbox_token, retry_every, today };
+                antrag_server::load::Options { base_urls, clients, submissions, form, inbox_token, retry_every, today };
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
             match runtime.block_on(antrag_server::load::run(options)) {
                 Ok(report) => {

@@ -307,7 +307,7 @@ async fn every_documented_path_is_served() {
 async fn a_load_run_stores_every_submission_exactly_once() {
     let server = start(&["--rate-limit", "0"]).await;
     let report = antrag_server::load::run(antrag_server::load::Options {
-        base_url: server.base.clone(),
+        base_urls: vec![server.base.clone()],
         clients: 8,
         submissions: 25,
         form: "bewohnerparkausweis".into(),
@@ -479,7 +479,7 @@ async fn past_its_limits_the_server_answers_busy_and_loses_nothing() {
     // web app does.
     let server = start(&["--rate-limit", "0", "--max-concurrent-requests", "2"]).await;
     let report = antrag_server::load::run(antrag_server::load::Options {
-        base_url: server.base.clone(),
+        base_urls: vec![server.base.clone()],
         clients: 40,
         submissions: 5,
         form: "bewohnerparkausweis".into(),

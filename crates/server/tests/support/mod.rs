@@ -38,6 +38,12 @@ pub async fn start(configure: impl FnOnce(&mut Command)) -> Server {
 /// the forms in `forms_dir`, otherwise as [`start`].
 pub async fn start_in(data_dir: &Path, forms_dir: &Path, configure: impl FnOnce(&mut Command)) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    start_on(port, data_dir, forms_dir, configure).await
+}
+
+/// Start a server on `port` (e.g. again, where a killed one listened), otherwise as
+/// [`start_in`].
+pub async fn start_on(port: u16, data_dir: &Path, forms_dir: &Path, configure: impl FnOnce(&mut Command)) -> Server {
     let mut command = Command::new(env!("CARGO_BIN_EXE_antrag-server"));
     command
         .args(["--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
@@ -57,11 +63,28 @@ pub async fn start_in(data_dir: &Path, forms_dir: &Path, configure: impl FnOnce(
         if client.get(format!("{base}/health")).send().await.is_ok_and(|r| r.status() == 200) {
             return Server { child, base, _dir: None };
         }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the server exited at start ({status})");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let _ = child.kill();
     let _ = child.wait();
     panic!("the server did not come up");
+}
+
+#[allow(dead_code)] // not every test file kills servers
+impl Server {
+    /// Kill the process at once (SIGKILL: no shutdown, requests in flight are cut).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.base.trim_start_matches("http://127.0.0.1:").split('/').next().unwrap().parse().unwrap()
+    }
 }
 
 /// Send a request that must answer, and read its JSON body.
