@@ -113,7 +113,11 @@ impl std::fmt::Display for StoreError {
             StoreError::Db(e) => write!(f, "database: {e}"),
             StoreError::Postgres(e) => match e.as_db_error() {
                 Some(db) => write!(f, "PostgreSQL: {} ({})", db.message(), db.code().code()),
-                None => write!(f, "PostgreSQL: {e}"),
+                None => match std::error::Error::source(e) {
+                    // "error connecting to server: Connection refused (os error 111)"
+                    Some(cause) => write!(f, "PostgreSQL: {e}: {cause}"),
+                    None => write!(f, "PostgreSQL: {e}"),
+                },
             },
             StoreError::Pool(e) => write!(f, "PostgreSQL connection pool: {e}"),
             StoreError::Io(e) => write!(f, "file system: {e}"),
