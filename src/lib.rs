@@ -30,6 +30,8 @@ pub mod i18n;
 pub mod json;
 pub mod page_data;
 pub mod pages;
+#[cfg(feature = "preview")]
+pub mod preview;
 pub mod progressive;
 #[cfg(feature = "ssr")]
 pub mod ssr;

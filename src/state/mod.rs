@@ -110,6 +110,11 @@ impl FormState {
                 self.offer_resume();
             })
         });
+        #[cfg(feature = "preview")]
+        if let Some(preview) = use_context::<crate::preview::Preview>() {
+            let answers = self.answers;
+            Effect::new(move |_| preview.answers.set(answers.get()));
+        }
         self.connect_host();
         self.keep_drafts();
         self.resend_when_online();

@@ -84,6 +84,9 @@ enum Channel {
     Contract { request: SubmissionRequest, key: String },
     /// FIT-Connect: the payload and its files, encrypted here.
     FitConnect { transport: FitTransport, payload: Value, files: Vec<FileRef>, reply: Option<String> },
+    /// The authoring studio's preview: nothing is sent.
+    #[cfg(feature = "preview")]
+    Preview,
 }
 
 /// What the receiving side confirmed, and what the host page is told.
@@ -131,6 +134,10 @@ impl Channel {
                 let event = serde_json::json!({ "reference": receipt.reference, "receivedAt": receipt.received_at,
                     "fitConnect": { "submissionId": delivered.submission_id, "caseId": delivered.case_id } });
                 Ok(Delivered { receipt, event })
+            }
+            #[cfg(feature = "preview")]
+            Channel::Preview => {
+                Ok(Delivered { receipt: crate::preview::receipt(), event: serde_json::json!({ "preview": true }) })
             }
         }
     }
@@ -233,6 +240,10 @@ impl FormState {
 
     /// What to send: the pending submission, or a new one from the checked answers.
     fn channel(&self) -> Option<Channel> {
+        #[cfg(feature = "preview")]
+        if crate::preview::active() {
+            return self.payload_if_valid().map(|_| Channel::Preview);
+        }
         if let Transport::FitConnect(transport) = self.sending.transport.get_value() {
             let payload = self.payload_if_valid()?;
             let form = self.form.get_value();
