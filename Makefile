@@ -31,13 +31,14 @@ test: test-today bootstrap fetch lint web test-native test-postgres test-core-mo
 	@echo "make test: all checks passed (test date $(ANTRAG_TEST_TODAY))"
 
 ## Browser benchmark (release build, headless Chromium, Antrag vs a hand-written baseline), the
-## size report of the citizen's download, the load figures of one and two server instances
+## size report of the citizen's download, the studio's FIM import in the browser, the load figures of one and two server instances
 ## (SQLite, PostgreSQL), one check through the portable core module in Node, the
 ## FIM corpus figures (rules translated), and the core's criterion benchmarks; results in
 ## target/bench/results.{md,json} and target/bench/sizes.{md,json}
 bench: bootstrap fetch web server
 	node bench/run.mjs
 	node bench/sizes.mjs
+	node bench/studio.mjs
 	scripts/bench-instances.sh
 	mkdir -p target/core-module
 	cargo run --quiet --locked -p antrag-core-wasm --bin antrag-core-cases -- --today $$(cat tests/today.txt) --out target/core-module/cases.json
@@ -61,9 +62,11 @@ fetch:
 
 build: bootstrap fetch web server
 
-## The release web bundle (trunk + wasm-opt) in dist/, with the portable core module in dist/core/
+## The release web bundle (trunk + wasm-opt) in dist/, the authoring studio in dist/studio/ (its
+## own bundle), and the portable core module in dist/core/
 web:
 	trunk build --release --locked
+	trunk build --release --locked --config studio/Trunk.toml
 	scripts/core-module.sh dist/core
 
 ## antrag-core as a portable WebAssembly module for any backend (docs/api/core-module.md)
@@ -77,6 +80,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cargo clippy -p antrag --target wasm32-unknown-unknown --features hydrate --all-targets --locked -- -D warnings
+	cargo clippy -p antrag-studio --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 	cargo clippy -p antrag-core-wasm --target wasm32-unknown-unknown --lib --locked -- -D warnings
 
 test-native: test-today
