@@ -53,6 +53,9 @@ pub struct FormDef {
     /// new FIM schema version can be merged without touching it.
     #[serde(default)]
     pub ui: Ui,
+    /// The fee of the service and when it is paid (see [`crate::fee`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
 }
 
 fn default_language() -> String {
@@ -633,6 +636,69 @@ pub struct RuleSource {
     pub fim: Option<FimRef>,
     /// The rule as written (FIM freitextRegel / definition).
     pub text: String,
+}
+
+/// The fee of a service: its items and when the citizen pays it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Payment {
+    /// Purpose of the payment on the citizen's bank statement (Verwendungszweck): at most 27
+    /// letters, digits, spaces or hyphens. The application's reference number is what the
+    /// provider receives when it fits; this text when it does not.
+    pub purpose: String,
+    /// Description the payment provider may show on its page (at most 250 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When the fee is paid: `before` the application is sent (online, the usual case) or with
+    /// the authority's `notice` (the fee is only shown).
+    #[serde(default)]
+    pub timing: PaymentTiming,
+    /// The fee items (1–99).
+    pub items: Vec<FeeItem>,
+}
+
+/// When a fee is paid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum PaymentTiming {
+    /// Online, before the application is sent: it is stored as *payment pending* until paid.
+    #[default]
+    Before,
+    /// With the authority's notice ("Bescheid mit Gebühr folgt"): the fee is shown, not charged.
+    Notice,
+}
+
+/// One fee item.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FeeItem {
+    /// Id of the item, unique in the form; its reference for the payment provider (1–36
+    /// letters, digits, hyphens or underscores).
+    pub id: String,
+    /// What the citizen reads on check your answers.
+    pub label: Text,
+    /// Amount per unit in euros with a dot (`"10.00"`).
+    pub amount: String,
+    /// The item applies only while this condition holds (over the visible answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Number of units: a whole number, or an expression over the answers giving one
+    /// (`{"var": "bescheinigung.anzahl"}`). Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Condition>,
+    /// Data path of a repeatable group: one unit per entry (times `quantity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<String>,
+    /// VAT rate in percent included in the amount (fees are usually 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_rate: Option<u8>,
+    /// Booking data passed to the payment provider as given (e.g. the authority's budget
+    /// position or object number).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub booking: BTreeMap<String, String>,
 }
 
 /// The presentation overlay.

@@ -257,6 +257,7 @@ pub fn lint(def: &FormDef) -> Vec<Problem> {
     linter.rules(&def.rules, "/rules", &[]);
     linter.steps();
     linter.cycles();
+    linter.payment();
     linter.out
 }
 
@@ -789,6 +790,105 @@ impl Linter<'_> {
             }
         }
         read
+    }
+
+    fn payment(&mut self) {
+        let Some(payment) = &self.def.payment else { return };
+        let provider_text = |s: &str, extra: fn(char) -> bool| {
+            s.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-' || c == '_' || extra(c))
+        };
+        if payment.purpose.trim().is_empty()
+            || payment.purpose.chars().count() > 27
+            || !payment.purpose.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-' || c == '_')
+        {
+            self.out.push(problem(
+                "/payment/purpose",
+                "invalid_payment_purpose",
+                "the purpose must be 1–27 letters (a–z, no umlauts), digits, spaces or hyphens (it appears on the bank statement)",
+            ));
+        }
+        if let Some(description) = &payment.description {
+            if description.chars().count() > 250 || !provider_text(description, |c| c == ',' || c == '.') {
+                self.out.push(problem(
+                    "/payment/description",
+                    "invalid_payment_description",
+                    "the description must be at most 250 letters, digits, spaces, hyphens, commas or full stops",
+                ));
+            }
+        }
+        if payment.items.is_empty() || payment.items.len() > 99 {
+            self.out.push(problem("/payment/items", "invalid_payment_items", "list 1–99 fee items"));
+        }
+        let mut ids = BTreeSet::new();
+        for (i, item) in payment.items.iter().enumerate() {
+            let here = format!("/payment/items/{i}");
+            let id_ok = (1..=36).contains(&item.id.len())
+                && item.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            if !id_ok {
+                self.out.push(problem(
+                    format!("{here}/id"),
+                    "invalid_fee_id",
+                    "the item id must be 1–36 letters, digits, hyphens or underscores",
+                ));
+            } else if !ids.insert(item.id.as_str()) {
+                self.out.push(problem(
+                    format!("{here}/id"),
+                    "duplicate_fee_id",
+                    format!("\"{}\" is used by another item", item.id),
+                ));
+            }
+            self.text(&item.label, &format!("{here}/label"));
+            if crate::fee::parse_amount(&item.amount).is_none_or(|c| c == 0) {
+                self.out.push(problem(
+                    format!("{here}/amount"),
+                    "invalid_amount",
+                    format!(
+                        "\"{}\" is not an amount in euros with a dot such as 10.00 (above 0, at most 999999.99)",
+                        item.amount
+                    ),
+                ));
+            }
+            if item.tax_rate.is_some_and(|r| r > 100) {
+                self.out.push(problem(
+                    format!("{here}/taxRate"),
+                    "invalid_tax_rate",
+                    "the tax rate is a percentage from 0 to 100",
+                ));
+            }
+            if let Some(when) = &item.when {
+                self.condition(when, &format!("{here}/when"), &[]);
+            }
+            if let Some(quantity) = &item.quantity {
+                match &quantity.0 {
+                    Value::Number(n) if n.as_u64().is_some_and(|n| n <= crate::fee::MAX_QUANTITY) => {}
+                    Value::Object(_) => {
+                        self.condition(quantity, &format!("{here}/quantity"), &[]);
+                    }
+                    _ => self.out.push(problem(
+                        format!("{here}/quantity"),
+                        "invalid_quantity",
+                        "the quantity must be a whole number from 0 to 999 or an expression such as {\"var\": \"anzahl\"}",
+                    )),
+                }
+            }
+            if let Some(group) = &item.per {
+                let is_list =
+                    matches!(self.index.get(group).map(|info| info.node), Some(Node::Group(g)) if g.is_list());
+                if !is_list {
+                    self.out.push(problem(
+                        format!("{here}/per"),
+                        "fee_per_not_repeatable",
+                        format!("\"{group}\" is not the data path of a repeatable group of this form"),
+                    ));
+                } else if self.index.get(group).is_some_and(|info| !info.lists.is_empty()) {
+                    self.out.push(problem(
+                        format!("{here}/per"),
+                        "fee_per_not_repeatable",
+                        format!("\"{group}\" lies inside another repeatable group; count a top-level one"),
+                    ));
+                }
+            }
+        }
     }
 
     fn rules(&mut self, rules: &[Rule], pointer: &str, lists: &[String]) {

@@ -711,6 +711,7 @@ impl Cx<'_> {
             items,
             rules: Vec::new(),
             ui: Ui::default(),
+            payment: None,
         }
     }
 
