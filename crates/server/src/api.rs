@@ -497,6 +497,24 @@ pub(crate) async fn accept(
         )
         .with("issues", serde_json::to_value(&report).unwrap_or(Value::Null))
     })?;
+    // The fee, from the checked payload, by the server: the browser's figure is never used.
+    let (status, fee) = match &def.payment {
+        None => ("received", None),
+        Some(payment) => {
+            let fee = antrag_core::fee(payment, payload.get(), ctx.today).map_err(|e| {
+                tracing::error!(form = %def.id, error = %e, "the fee cannot be computed");
+                Problem::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "fee-not-computable",
+                    "The fee cannot be computed",
+                    format!("the form's fee definition does not fit these answers ({})", e.pointer),
+                )
+            })?;
+            let json = crate::payment::fee_json(&fee, &application.language, &def.default_language);
+            let charge = payment.timing == antrag_core::PaymentTiming::Before && fee.total_cents > 0;
+            (if charge { "payment_pending" } else { "received" }, Some(json))
+        }
+    };
     let now = state.clock.now();
     let new = NewSubmission {
         idempotency_key: application.idempotency_key,
@@ -511,6 +529,8 @@ pub(crate) async fn accept(
         status_token: random_token(32),
         attachment_ids,
         routing: application.routing,
+        status: status.to_owned(),
+        fee,
     };
     match state.store.submit(new).await.map_err(internal)? {
         SubmitOutcome::Created(receipt) => {
@@ -544,12 +564,17 @@ fn key_reused() -> Problem {
 
 /// The receipt as the contract writes it.
 pub(crate) fn receipt_json(receipt: &crate::store::Receipt) -> Value {
-    json!({
+    let mut json = json!({
         "reference": receipt.reference,
         "receivedAt": receipt.received_at,
         "status": receipt.status,
         "statusUrl": format!("/api/v1/status/{}", receipt.status_token),
-    })
+    });
+    // Stored, but sent only once the fee is paid: where the citizen pays.
+    if receipt.status == "payment_pending" {
+        json["paymentUrl"] = json!(format!("/zahlung/{}/start", receipt.status_token));
+    }
+    json
 }
 
 fn receipt_response(status: StatusCode, receipt: &crate::store::Receipt, replayed: bool) -> Response {

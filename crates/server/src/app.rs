@@ -105,6 +105,12 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(inbox::routes())
         .merge(fitconnect::destination::routes::routes())
+        .merge(crate::payment::routes::routes())
+        .merge(if state.payments.test_provider() {
+            crate::payment::test_provider::routes(state.config.enable_faults)
+        } else {
+            Router::new()
+        })
         .fallback_service(files)
         .layer(middleware::from_fn(static_headers))
         // Pages and API answers compressed as they go (the built files come precompressed and
@@ -210,6 +216,7 @@ pub async fn serve(state: AppState) -> std::io::Result<()> {
 pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     let addr = listener.local_addr()?;
     state.fit.listening_on(addr);
+    state.payments.listening_on(addr);
     // Forget unclaimed uploads after the retention period, and files no record names, hourly.
     let (store, days, clock) = (state.store.clone(), state.config.attachment_retention_days, state.clock);
     let orphan_age = (state.config.upload_timeout * 2).max(Duration::from_secs(2 * 3600));
@@ -238,6 +245,9 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
             }
         }
     });
+    if state.payments.enabled() {
+        tokio::spawn(crate::payment::routes::poll(state.clone()));
+    }
     tracing::info!(%addr, forms = state.catalog.len(), "Antrag reference server listening on http://{addr}");
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown())

@@ -157,6 +157,19 @@ impl Catalog {
             .collect()
     }
 
+    /// Ids of the forms that charge a fee before they are sent (in any version).
+    pub fn charging_forms(&self) -> Vec<String> {
+        self.forms
+            .iter()
+            .filter(|(_, versions)| {
+                versions.values().any(|e| {
+                    e.form.def().payment.as_ref().is_some_and(|p| p.timing == antrag_core::PaymentTiming::Before)
+                })
+            })
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
     /// Number of forms.
     pub fn len(&self) -> usize {
         self.forms.len()

@@ -18,6 +18,7 @@ pub mod fitconnect;
 pub mod inbox;
 pub mod load;
 pub mod pages;
+pub mod payment;
 pub mod problem;
 pub mod proxy;
 pub mod ratelimit;

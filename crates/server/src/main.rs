@@ -303,6 +303,46 @@ struct ServeArgs {
     /// refused.
     #[arg(long, env = "ANTRAG_FIT_CONNECT_CRLS")]
     fit_connect_crls: Option<PathBuf>,
+    /// Take fees with the payment provider built into this server (no money moves): for tests
+    /// and demos, never in production.
+    #[arg(long, env = "ANTRAG_TEST_PAYMENT_PROVIDER", conflicts_with = "payment_provider_url")]
+    test_payment_provider: bool,
+    /// Base URL of the XBezahldienste API of the payment platform (before /paymenttransaction).
+    #[arg(long, env = "ANTRAG_PAYMENT_PROVIDER_URL", requires_all = ["payment_originator_id", "payment_endpoint_id"])]
+    payment_provider_url: Option<String>,
+    /// XBezahldienste originatorId (the online service, as the platform registered it).
+    #[arg(long, env = "ANTRAG_PAYMENT_ORIGINATOR_ID")]
+    payment_originator_id: Option<String>,
+    /// XBezahldienste endPointId (the authority's endpoint, e.g. its AGS).
+    #[arg(long, env = "ANTRAG_PAYMENT_ENDPOINT_ID")]
+    payment_endpoint_id: Option<String>,
+    /// OAuth2 token endpoint of the payment platform (client credentials).
+    #[arg(long, env = "ANTRAG_PAYMENT_TOKEN_URL", requires_all = ["payment_client_id", "payment_client_secret"])]
+    payment_token_url: Option<String>,
+    /// OAuth2 client id at the payment platform.
+    #[arg(long, env = "ANTRAG_PAYMENT_CLIENT_ID")]
+    payment_client_id: Option<String>,
+    /// OAuth2 client secret at the payment platform (better in the environment than on the
+    /// command line).
+    #[arg(long, env = "ANTRAG_PAYMENT_CLIENT_SECRET", hide_env_values = true)]
+    payment_client_secret: Option<String>,
+    /// TLS client certificate and key (one PEM file) for the payment platform.
+    #[arg(long, env = "ANTRAG_PAYMENT_CLIENT_CERTIFICATE", conflicts_with = "payment_token_url")]
+    payment_client_certificate: Option<PathBuf>,
+    /// How often open payment transactions are looked at, in seconds (each one is read with
+    /// backoff: this interval, doubled per read, at most an hour).
+    #[arg(long, env = "ANTRAG_PAYMENT_POLL_SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    payment_poll_seconds: u64,
+    /// Minutes after which an application whose fee was not paid is given up as unpaid.
+    #[arg(long, env = "ANTRAG_PAYMENT_EXPIRY_MINUTES", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    payment_expiry_minutes: u64,
+    /// TESTS ONLY: the expiry in seconds instead of minutes.
+    #[arg(long, hide = true)]
+    test_only_payment_expiry_seconds: Option<u64>,
+    /// The address citizens reach this server at (https://formulare.example.de), for the
+    /// payment provider's return address; without it, the request's Host header.
+    #[arg(long, env = "ANTRAG_PUBLIC_URL")]
+    public_url: Option<String>,
     /// Mount the fault-injection API (/api/v1/_faults) for tests; never in production.
     #[arg(long, hide = false)]
     enable_faults: bool,
@@ -739,8 +779,48 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let provider = if args.test_payment_provider {
+        Some(antrag_server::payment::ProviderConfig::Test)
+    } else if let Some(base_url) = args.payment_provider_url {
+        let auth = if let Some(token_url) = args.payment_token_url {
+            antrag_server::payment::ProviderAuth::OAuth2 {
+                token_url,
+                client_id: args.payment_client_id.unwrap_or_default(),
+                client_secret: args.payment_client_secret.unwrap_or_default(),
+            }
+        } else if let Some(path) = args.payment_client_certificate {
+            match std::fs::read(&path) {
+                Ok(pem) => antrag_server::payment::ProviderAuth::ClientCertificate { pem },
+                Err(e) => {
+                    eprintln!("--payment-client-certificate: cannot read {}: {e}", path.display());
+                    return ExitCode::FAILURE;
+                }
+            }
+        } else {
+            antrag_server::payment::ProviderAuth::None
+        };
+        let ids = [args.payment_originator_id.unwrap_or_default(), args.payment_endpoint_id.unwrap_or_default()];
+        if let Some(bad) = ids.iter().find(|id| !antrag_server::payment::is_provider_id(id)) {
+            eprintln!("--payment-originator-id / --payment-endpoint-id: \"{bad}\" must be 1–36 letters, digits, hyphens or underscores");
+            return ExitCode::FAILURE;
+        }
+        let [originator_id, endpoint_id] = ids;
+        Some(antrag_server::payment::ProviderConfig::XBezahldienste { base_url, originator_id, endpoint_id, auth })
+    } else {
+        None
+    };
+    let payment = antrag_server::payment::PaymentConfig {
+        provider,
+        poll_every: std::time::Duration::from_secs(args.payment_poll_seconds),
+        expire_after: match args.test_only_payment_expiry_seconds {
+            Some(s) => std::time::Duration::from_secs(s),
+            None => std::time::Duration::from_secs(args.payment_expiry_minutes * 60),
+        },
+        public_url: args.public_url,
+    };
     let config = Config {
         addr: args.addr,
+        payment,
         data_dir: args.data_dir,
         database_url: args.database_url,
         database_pool_size: args.database_pool_size,

@@ -55,6 +55,8 @@ pub struct Config {
     pub attachment_retention_days: u32,
     /// FIT-Connect relay and test destination.
     pub fit_connect: fitconnect::FitConnectConfig,
+    /// Fees and online payment.
+    pub payment: crate::payment::PaymentConfig,
     /// TESTS ONLY: start the server's clock on this day (12:00 UTC) instead of the system's.
     pub test_only_today: Option<antrag_core::Date>,
 }
@@ -82,6 +84,12 @@ impl Default for Config {
             enable_faults: false,
             attachment_retention_days: 8,
             fit_connect: fitconnect::FitConnectConfig::default(),
+            payment: crate::payment::PaymentConfig {
+                provider: None,
+                poll_every: std::time::Duration::from_secs(30),
+                expire_after: std::time::Duration::from_secs(2 * 3600),
+                public_url: None,
+            },
             test_only_today: None,
         }
     }
@@ -107,6 +115,8 @@ pub struct AppState {
     pub faults: Arc<faults::Faults>,
     /// FIT-Connect relay and test destination.
     pub fit: Arc<fitconnect::FitConnect>,
+    /// The payment provider adapter.
+    pub payments: Arc<crate::payment::Payments>,
     /// Where dates and timestamps come from.
     pub clock: clock::Clock,
     /// The frame of the pages the server renders.
@@ -135,6 +145,19 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
     };
     let limiter = Arc::new(ratelimit::RateLimiter::new(config.rate_limit));
     let fit = fitconnect::FitConnect::new(&config.fit_connect, &catalog, &config.data_dir)?;
+    let payments = crate::payment::Payments::new(&config.payment, config.addr)?;
+    for id in catalog.charging_forms() {
+        if !payments.enabled() {
+            return Err(format!(
+                "form \"{id}\" charges a fee before it is sent (payment.timing \"before\"), but no payment provider is configured: start with --payment-provider-url … (an XBezahldienste platform) or, for tests and demos, --test-payment-provider"
+            ));
+        }
+        if config.fit_connect.forms.contains_key(&id) {
+            return Err(format!(
+                "form \"{id}\" charges a fee before it is sent and goes over FIT-Connect; paying before a FIT-Connect submission is not supported yet: set payment.timing to \"notice\" or send it through this server"
+            ));
+        }
+    }
     let clock = match config.test_only_today {
         None => clock::Clock::system(),
         Some(day) => {
@@ -154,6 +177,7 @@ pub async fn prepare(config: Config) -> Result<AppState, String> {
         login_limiter: Arc::new(ratelimit::RateLimiter::new(INBOX_LOGINS_PER_MINUTE)),
         faults: Arc::default(),
         fit: Arc::new(fit),
+        payments: Arc::new(payments),
         clock,
         shell,
     })

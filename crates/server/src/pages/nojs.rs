@@ -343,6 +343,10 @@ async fn summary(
     match action {
         // Sent already (a second click, a reload of the post): the confirmation.
         Action::Send if session.receipt.is_some() => {
+            // Waiting for its fee: the payment (the same transaction, never a second one).
+            if let Some(url) = session.receipt.as_ref().and_then(|r| r["paymentUrl"].as_str()) {
+                return Ok(axum::response::Redirect::to(url).into_response());
+            }
             Ok(redirect(entry, lang, Some(antrag::state::navigation::DONE_SLUG), None, false))
         }
         Action::Send => {
@@ -356,6 +360,12 @@ async fn summary(
                 request_sha256,
             };
             match crate::api::accept(state, entry, application).await {
+                Ok((receipt, _)) if receipt.status == "payment_pending" => {
+                    // Stored; sent once paid: to the payment (its page takes over from here).
+                    session.receipt = Some(crate::api::receipt_json(&receipt));
+                    Ok(axum::response::Redirect::to(&format!("/zahlung/{}/start", receipt.status_token))
+                        .into_response())
+                }
                 Ok((receipt, _)) => {
                     session.receipt = Some(crate::api::receipt_json(&receipt));
                     Ok(redirect(entry, lang, Some(antrag::state::navigation::DONE_SLUG), None, false))

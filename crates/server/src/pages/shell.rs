@@ -31,6 +31,18 @@ impl Shell {
         Shell { head }
     }
 
+    /// The app's stylesheet links, for pages that use its styles without its script.
+    pub fn stylesheets(&self) -> String {
+        let mut out = String::new();
+        let mut rest = self.head.as_str();
+        while let Some(start) = rest.find("<link rel=\"stylesheet\"") {
+            let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+            out.push_str(&rest[start..end]);
+            rest = &rest[end..];
+        }
+        out
+    }
+
     /// The whole document of a rendered page.
     pub fn page(&self, rendered: &Rendered) -> String {
         let dir = if antrag_core::text::is_rtl(&rendered.lang) { "rtl" } else { "ltr" };

@@ -11,10 +11,12 @@
 //! when two instances receive it at once.
 
 mod clerks;
+mod payments;
 pub mod postgres;
 mod relayed;
 mod sessions;
 
+pub use payments::{Claim, PaymentCase, TestPayment, Transaction};
 pub use sessions::FormSession;
 
 use std::path::{Path, PathBuf};
@@ -85,6 +87,39 @@ const MIGRATIONS: &[&str] = &[
         expires_at TEXT NOT NULL
     );
     CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
+    // 6: fees and payment transactions (see payments.rs): one live transaction per
+    // application, enforced by the database; the built-in test payment provider's records.
+    "ALTER TABLE submissions ADD COLUMN fee TEXT;
+    CREATE TABLE payment_transactions (
+        id TEXT PRIMARY KEY,
+        submission_id BIGINT NOT NULL REFERENCES submissions(id),
+        status TEXT NOT NULL,
+        amount_cents BIGINT NOT NULL,
+        provider_id TEXT,
+        url TEXT,
+        method TEXT,
+        provider_reference TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        next_check_at TEXT NOT NULL,
+        checks BIGINT NOT NULL DEFAULT 0,
+        expires_at TEXT NOT NULL,
+        return_to TEXT
+    );
+    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
+        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
+    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
+    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
+    CREATE TABLE test_payments (
+        id TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL,
+        gross_cents BIGINT NOT NULL,
+        method TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL
+    );",
 ];
 
 /// Storage errors.
@@ -192,6 +227,10 @@ pub struct NewSubmission {
     pub attachment_ids: Vec<String>,
     /// Routing fields (JSON), if the client sent any.
     pub routing: Option<Value>,
+    /// `received`, or `payment_pending` when a fee is to be paid before it counts as sent.
+    pub status: String,
+    /// The fee the server computed (items and total in cents), when the form has one.
+    pub fee: Option<Value>,
 }
 
 /// A stored submission's receipt (what the client is told).
@@ -353,8 +392,8 @@ impl Store {
             )?;
             let reference = format!("{}-{}-{:06}", new.reference_prefix, new.year, last);
             tx.execute(
-                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token, routing)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token, routing, status, fee)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     reference,
                     new.idempotency_key,
@@ -365,7 +404,9 @@ impl Store {
                     new.payload.get().to_string(),
                     new.received_at,
                     new.status_token,
-                    new.routing.as_ref().map(Value::to_string)
+                    new.routing.as_ref().map(Value::to_string),
+                    new.status,
+                    new.fee.as_ref().map(Value::to_string)
                 ],
             )?;
             let submission_id = tx.last_insert_rowid();
@@ -376,7 +417,7 @@ impl Store {
             Ok(SubmitOutcome::Created(Receipt {
                 reference,
                 received_at: new.received_at,
-                status: "received".into(),
+                status: new.status,
                 status_token: new.status_token,
                 form_id: new.form_id,
                 form_version: new.form_version,
@@ -777,12 +818,12 @@ pub(crate) mod testing {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::testing::backends;
     use super::*;
 
     /// A payload of a one-field form, through the core's check as every stored payload.
-    fn checked(answers: Value) -> antrag_core::Valid<antrag_core::Payload> {
+    pub(super) fn checked(answers: Value) -> antrag_core::Valid<antrag_core::Payload> {
         let form = antrag_core::Form::from_json(
             r#"{"format": "antrag/1", "id": "f", "version": "1", "title": "F", "languages": ["de"],
                 "items": [{"field": "a", "datatype": "num_int", "label": "A"}]}"#,
@@ -791,7 +832,7 @@ mod tests {
         antrag_core::check(&form, answers.as_object().unwrap(), &antrag_testing::context()).unwrap()
     }
 
-    fn submission(key: &str, hash: &str) -> NewSubmission {
+    pub(super) fn submission(key: &str, hash: &str) -> NewSubmission {
         NewSubmission {
             idempotency_key: key.into(),
             request_sha256: hash.into(),
@@ -805,6 +846,8 @@ mod tests {
             status_token: format!("token-{key}"),
             attachment_ids: vec![],
             routing: None,
+            status: "received".into(),
+            fee: None,
         }
     }
 

@@ -76,6 +76,38 @@ const MIGRATIONS: &[&str] = &[
         expires_at TEXT NOT NULL
     );
     CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
+    // 2: fees and payment transactions (SQLite's migration 6).
+    "ALTER TABLE submissions ADD COLUMN fee TEXT;
+    CREATE TABLE payment_transactions (
+        id TEXT PRIMARY KEY,
+        submission_id BIGINT NOT NULL REFERENCES submissions(id),
+        status TEXT NOT NULL,
+        amount_cents BIGINT NOT NULL,
+        provider_id TEXT,
+        url TEXT,
+        method TEXT,
+        provider_reference TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        next_check_at TEXT NOT NULL,
+        checks BIGINT NOT NULL DEFAULT 0,
+        expires_at TEXT NOT NULL,
+        return_to TEXT
+    );
+    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
+        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
+    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
+    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
+    CREATE TABLE test_payments (
+        id TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL,
+        gross_cents BIGINT NOT NULL,
+        method TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL
+    );",
 ];
 
 /// Key of the advisory lock under which migrations run (any fixed number of ours).
@@ -212,10 +244,11 @@ impl Postgres {
         let reference = format!("{}-{}-{:06}", new.reference_prefix, new.year, last);
         let payload = new.payload.get().to_string();
         let routing = new.routing.as_ref().map(serde_json::Value::to_string);
+        let fee = new.fee.as_ref().map(serde_json::Value::to_string);
         let id: i64 = tx
             .query_one(
-                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token, routing)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                "INSERT INTO submissions (reference, idempotency_key, request_sha256, form_id, form_version, language, payload, received_at, status_token, routing, status, fee)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
                 &[
                     &reference,
                     &new.idempotency_key,
@@ -227,6 +260,8 @@ impl Postgres {
                     &new.received_at,
                     &new.status_token,
                     &routing,
+                    &new.status,
+                    &fee,
                 ],
             )
             .await?
@@ -238,7 +273,7 @@ impl Postgres {
         Ok(SubmitOutcome::Created(Receipt {
             reference,
             received_at: new.received_at.clone(),
-            status: "received".into(),
+            status: new.status.clone(),
             status_token: new.status_token.clone(),
             form_id: new.form_id.clone(),
             form_version: new.form_version.clone(),

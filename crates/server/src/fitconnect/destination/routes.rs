@@ -497,6 +497,8 @@ async fn verify_and_store(
         routing: Some(
             json!({ "fitConnect": { "submissionId": submission, "caseId": sub.case_id, "destinationId": d.id } }),
         ),
+        status: "received".into(),
+        fee: None,
     };
     match state.store.submit(new).await.map_err(|e| Failure::Internal(crate::api::internal(e)))? {
         SubmitOutcome::Created(receipt) | SubmitOutcome::Replayed(receipt) => {

@@ -1,0 +1,301 @@
+//! The citizen's way through a payment (`/zahlung/{token}`, `/zahlung/{token}/start`) and the
+//! background reading of open transactions ([`poll`]).
+
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+
+use super::pages::{self, View};
+use crate::state::AppState;
+use crate::store::{Claim, PaymentCase, Transaction};
+
+/// The payment routes.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/zahlung/{token}", get(page)).route("/zahlung/{token}/start", get(start))
+}
+
+/// `?rueckkehr=`: the host page an embedded form came from.
+#[derive(Debug, Default, Deserialize)]
+struct StartQuery {
+    rueckkehr: Option<String>,
+}
+
+/// A status token as the server makes them (64 hex digits); anything else is not looked up.
+fn plausible(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+async fn case(state: &AppState, token: &str) -> Result<Option<PaymentCase>, Response> {
+    if !plausible(token) {
+        return Ok(None);
+    }
+    state.store.payment_case(token.to_owned()).await.map_err(|e| crate::api::internal(e).into_response())
+}
+
+/// `GET /zahlung/{token}/start`: the application's open transaction at the provider — created
+/// now, or the one created before (a reload, a double click, a second tab) — and off to it.
+async fn start(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Query(query): Query<StartQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let case = match case(&state, &token).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return pages::not_found(&state),
+        Err(response) => return response,
+    };
+    let to_page = Redirect::to(&format!("/zahlung/{token}")).into_response();
+    if case.status != "payment_pending" {
+        return to_page;
+    }
+    let (Some(entry), Some(fee)) = (state.catalog.version(&case.form_id, &case.form_version), case.fee.clone()) else {
+        return to_page;
+    };
+    let Some(payment) = entry.form.def().payment.clone() else { return to_page };
+    let amount = fee["totalCents"].as_i64().unwrap_or(0);
+    let now = state.clock.now();
+    let config = state.payments.config();
+    let return_to = query.rueckkehr.filter(|url| allowed_return(&state, url));
+    let claim = Transaction::claim(
+        crate::shared::uuid_v4(),
+        case.submission_id,
+        amount,
+        crate::clock::rfc3339(now),
+        crate::clock::rfc3339(now + config.poll_every),
+        crate::clock::rfc3339(now + config.expire_after),
+        return_to,
+    );
+    let claimed = match state.store.claim_transaction(claim.clone()).await {
+        Ok(c) => c,
+        Err(e) => return crate::api::internal(e).into_response(),
+    };
+    match claimed {
+        Claim::Existing(live) if live.status == "INITIAL" => {
+            // Created by another request a moment ago: its address, once the provider gave it.
+            for _ in 0..50 {
+                match state.store.live_transaction(case.submission_id).await {
+                    Ok(Some(Transaction { url: Some(url), .. })) => return Redirect::to(&url).into_response(),
+                    Ok(Some(t)) if t.status == "INITIAL" => tokio::time::sleep(Duration::from_millis(200)).await,
+                    _ => break,
+                }
+            }
+            to_page
+        }
+        Claim::Existing(_) => to_page,
+        Claim::New => {
+            let redirect_url = format!("{}/zahlung/{token}", public_base(&state, &headers));
+            let request = super::payment_request(
+                &claim,
+                &case.reference,
+                &fee,
+                &payment,
+                &redirect_url,
+                &state.clock.now_rfc3339(),
+            );
+            match state.payments.create(&request).await {
+                Ok((provider_id, url)) => {
+                    if let Err(e) = state
+                        .store
+                        .transaction_created(claim.id.clone(), provider_id, url.clone(), state.clock.now_rfc3339())
+                        .await
+                    {
+                        return crate::api::internal(e).into_response();
+                    }
+                    tracing::info!(reference = %case.reference, transaction = %claim.id, "payment transaction created");
+                    Redirect::to(&url).into_response()
+                }
+                Err(e) => {
+                    tracing::warn!(reference = %case.reference, error = %e, "payment provider: creating a transaction failed");
+                    let _ = state.store.release_claim(claim.id).await;
+                    pages::render(&state, &case, &View::Unreachable, &token, StatusCode::SERVICE_UNAVAILABLE)
+                }
+            }
+        }
+    }
+}
+
+/// `GET /zahlung/{token}`: where the provider sends the citizen back, and the application's
+/// payment page. An open transaction's status is read from the provider first.
+async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let mut case = match case(&state, &token).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return pages::not_found(&state),
+        Err(response) => return response,
+    };
+    let transactions = match state.store.transactions(case.submission_id).await {
+        Ok(t) => t,
+        Err(e) => return crate::api::internal(e).into_response(),
+    };
+    let mut last = transactions.last().cloned();
+    if let Some(open) = last.clone().filter(|t| t.status == "INITIAL" && t.provider_id.is_some()) {
+        match refresh(&state, &open).await {
+            Ok(now) => last = Some(now),
+            Err(e) => {
+                tracing::warn!(reference = %case.reference, error = %e, "payment provider: the status could not be read");
+                return pages::render(&state, &case, &View::Waiting, &token, StatusCode::OK);
+            }
+        }
+        if let Ok(Some(again)) = state.store.payment_case(token.clone()).await {
+            case = again;
+        }
+    }
+    let view = match (case.status.as_str(), last.as_ref().map(|t| t.status.as_str())) {
+        ("received", _) => View::Paid(last.clone().map(Box::new)),
+        (_, Some("AMOUNT_MISMATCH")) => View::Mismatch,
+        ("unpaid", _) => View::Unpaid,
+        (_, Some("CANCELED")) => View::Cancelled,
+        (_, Some("FAILED")) => View::Failed,
+        (_, Some("INITIAL")) => View::Waiting,
+        _ => View::Due,
+    };
+    pages::render(&state, &case, &view, &token, StatusCode::OK)
+}
+
+/// Read an open transaction's status from the provider and record a final one; the
+/// transaction as it is now.
+pub async fn refresh(state: &AppState, t: &Transaction) -> Result<Transaction, String> {
+    let provider_id = t.provider_id.as_deref().ok_or("the transaction was not created at the provider")?;
+    let status = state.payments.status(provider_id).await.map_err(|e| e.to_string())?;
+    let now = state.clock.now();
+    let mut t = t.clone();
+    match status.status.as_str() {
+        "INITIAL" => {
+            let next = now + backoff(state.payments.config().poll_every, t.checks);
+            state
+                .store
+                .reschedule_transaction(t.id.clone(), crate::clock::rfc3339(next), crate::clock::rfc3339(now))
+                .await
+                .map_err(|e| e.to_string())?;
+            t.checks += 1;
+        }
+        final_status => {
+            let final_status = if final_status == "PAYED" && status.gross_cents != Some(t.amount_cents) {
+                // Booked, but not what was asked for: never counted as paid; the clerk decides.
+                tracing::warn!(transaction = %t.id, asked = t.amount_cents, booked = ?status.gross_cents, "payment provider booked another amount");
+                "AMOUNT_MISMATCH"
+            } else {
+                final_status
+            };
+            let paid_at = (final_status == "PAYED")
+                .then(|| status.timestamp.clone().unwrap_or_else(|| crate::clock::rfc3339(now)));
+            state
+                .store
+                .finish_transaction(
+                    &t,
+                    final_status,
+                    status.method.clone(),
+                    status.reference.clone(),
+                    paid_at.clone(),
+                    crate::clock::rfc3339(now),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            tracing::info!(transaction = %t.id, status = final_status, "payment transaction finished");
+            t.status = final_status.to_owned();
+            t.method = status.method;
+            t.provider_reference = status.reference;
+            t.paid_at = paid_at;
+        }
+    }
+    Ok(t)
+}
+
+/// The wait before the next status read: the poll interval, doubled per read so far, at most
+/// an hour.
+fn backoff(every: Duration, checks: i64) -> Duration {
+    let factor = 1u32 << checks.clamp(0, 10) as u32;
+    (every * factor).min(Duration::from_secs(3600))
+}
+
+/// Read the open transactions whose time has come, and give up those past their time — every
+/// `poll_every`, as long as the server runs. Every instance may do this: reads are harmless
+/// twice, and a final status is recorded once.
+pub async fn poll(state: AppState) {
+    let every = state.payments.config().poll_every;
+    loop {
+        tokio::time::sleep(every).await;
+        if let Err(e) = poll_once(&state).await {
+            tracing::warn!(error = %e, "payment poll failed");
+        }
+    }
+}
+
+/// One round of [`poll`].
+pub async fn poll_once(state: &AppState) -> Result<(), String> {
+    let now = state.clock.now();
+    let due = state.store.due_transactions(crate::clock::rfc3339(now), 50).await.map_err(|e| e.to_string())?;
+    for t in due {
+        let past = t.expires_at.as_str() <= crate::clock::rfc3339(now).as_str();
+        let result =
+            if t.provider_id.is_some() { refresh(state, &t).await } else { Err("not created at the provider".into()) };
+        match result {
+            Ok(after) if after.status != "INITIAL" => {}
+            Ok(_) | Err(_) if past => {
+                if state.store.expire_transaction(&t, crate::clock::rfc3339(now)).await.map_err(|e| e.to_string())? {
+                    tracing::warn!(transaction = %t.id, "payment transaction expired unpaid");
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(transaction = %t.id, error = %e, "payment status not read; trying later");
+                let next = now + backoff(state.payments.config().poll_every, t.checks);
+                state
+                    .store
+                    .reschedule_transaction(t.id.clone(), crate::clock::rfc3339(next), crate::clock::rfc3339(now))
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+    }
+    let before = crate::clock::rfc3339(now - state.payments.config().expire_after);
+    let n = state.store.expire_unpaid(before).await.map_err(|e| e.to_string())?;
+    if n > 0 {
+        tracing::warn!(applications = n, "applications never paid are now unpaid");
+    }
+    Ok(())
+}
+
+/// Whether an embedded form's host page may be returned to: one of the configured origins.
+fn allowed_return(state: &AppState, url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url) else { return false };
+    if !matches!(parsed.scheme(), "https" | "http") || url.len() > 2000 {
+        return false;
+    }
+    let origin = parsed.origin().ascii_serialization();
+    state.config.cors_origins.iter().any(|o| o.trim_end_matches('/') == origin)
+}
+
+/// Where citizens reach this server: `--public-url`, or what their request says.
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.payments.config().public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_reads_back_off_to_an_hour() {
+        let every = Duration::from_secs(30);
+        assert_eq!(backoff(every, 0), Duration::from_secs(30));
+        assert_eq!(backoff(every, 3), Duration::from_secs(240));
+        assert_eq!(backoff(every, 40), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn only_tokens_the_server_makes_are_looked_up() {
+        assert!(plausible(&"a".repeat(64)));
+        assert!(!plausible("../etc"));
+        assert!(!plausible(&"g".repeat(64)));
+    }
+}

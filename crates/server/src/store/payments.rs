@@ -1,0 +1,630 @@
+//! Fees and payment transactions (see `crate::payment`), on both databases.
+//!
+//! An application with a fee is stored as `payment_pending`. Its payment transactions live in
+//! `payment_transactions`; a partial unique index lets at most one of them be live (`INITIAL`,
+//! `PAYED` or `AMOUNT_MISMATCH`) per application, so that no reload, double click, second tab
+//! or second instance can open a second charge: whoever inserts second is told about the
+//! first. `FAILED`, `CANCELED` and `EXPIRED` ones are history; a new try may follow them.
+//!
+//! The statements are written once with `?N` placeholders and run on either database.
+
+use rusqlite::types::{ToSqlOutput, Value as SqlValue};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{Db, Store, StoreError};
+
+/// A statement argument.
+#[derive(Clone, Debug)]
+enum Arg {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::Int(n)
+    }
+}
+
+impl From<Option<String>> for Arg {
+    fn from(s: Option<String>) -> Arg {
+        s.map_or(Arg::Null, Arg::Text)
+    }
+}
+
+impl rusqlite::ToSql for Arg {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Arg::Text(s) => ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes())),
+            Arg::Int(n) => ToSqlOutput::Owned(SqlValue::Integer(*n)),
+            Arg::Null => ToSqlOutput::Owned(SqlValue::Null),
+        })
+    }
+}
+
+/// One column of a result row.
+#[derive(Clone, Debug)]
+enum Cell {
+    Text(String),
+    Int(i64),
+    Null,
+}
+
+impl Cell {
+    fn text(&self) -> Option<String> {
+        match self {
+            Cell::Text(s) => Some(s.clone()),
+            Cell::Int(n) => Some(n.to_string()),
+            Cell::Null => None,
+        }
+    }
+
+    fn string(&self) -> String {
+        self.text().unwrap_or_default()
+    }
+
+    fn int(&self) -> i64 {
+        match self {
+            Cell::Int(n) => *n,
+            Cell::Text(s) => s.parse().unwrap_or(0),
+            Cell::Null => 0,
+        }
+    }
+}
+
+/// `?N` placeholders as PostgreSQL writes them (`$N`).
+fn dollar(sql: &str) -> String {
+    sql.replace('?', "$")
+}
+
+impl Store {
+    /// Run a statement; rows changed.
+    async fn run(&self, sql: &'static str, args: Vec<Arg>) -> Result<u64, StoreError> {
+        match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| Ok(conn.execute(sql, rusqlite::params_from_iter(args.iter()))? as u64))
+                    .await
+            }
+            Db::Postgres(db) => {
+                let (texts, ints) = pg_args(&args);
+                let params = pg_params(&args, &texts, &ints);
+                db.execute(&dollar(sql), &params).await
+            }
+        }
+    }
+
+    /// Run a query; its rows.
+    async fn rows(&self, sql: &'static str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, StoreError> {
+        match &self.db {
+            Db::Sqlite(conn) => {
+                self.with(conn, move |conn| {
+                    let mut stmt = conn.prepare_cached(sql)?;
+                    let n = stmt.column_count();
+                    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+                        (0..n)
+                            .map(|i| {
+                                Ok(match r.get::<_, SqlValue>(i)? {
+                                    SqlValue::Text(s) => Cell::Text(s),
+                                    SqlValue::Integer(n) => Cell::Int(n),
+                                    SqlValue::Real(f) => Cell::Int(f as i64),
+                                    SqlValue::Null | SqlValue::Blob(_) => Cell::Null,
+                                })
+                            })
+                            .collect::<rusqlite::Result<Vec<Cell>>>()
+                    })?;
+                    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+                })
+                .await
+            }
+            Db::Postgres(db) => {
+                let (texts, ints) = pg_args(&args);
+                let params = pg_params(&args, &texts, &ints);
+                let client = db.client().await?;
+                let rows = client.query(&dollar(sql), &params).await?;
+                Ok(rows
+                    .iter()
+                    .map(|row| {
+                        (0..row.len())
+                            .map(|i| match *row.columns()[i].type_() {
+                                tokio_postgres::types::Type::INT8 => {
+                                    row.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int)
+                                }
+                                tokio_postgres::types::Type::INT4 => {
+                                    row.get::<_, Option<i32>>(i).map_or(Cell::Null, |n| Cell::Int(n.into()))
+                                }
+                                _ => row.get::<_, Option<String>>(i).map_or(Cell::Null, Cell::Text),
+                            })
+                            .collect()
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+fn pg_args(args: &[Arg]) -> (Vec<Option<String>>, Vec<i64>) {
+    let texts = args.iter().map(|a| if let Arg::Text(s) = a { Some(s.clone()) } else { None }).collect();
+    let ints = args.iter().map(|a| if let Arg::Int(n) = a { *n } else { 0 }).collect();
+    (texts, ints)
+}
+
+fn pg_params<'a>(
+    args: &[Arg],
+    texts: &'a [Option<String>],
+    ints: &'a [i64],
+) -> Vec<&'a (dyn tokio_postgres::types::ToSql + Sync)> {
+    args.iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            Arg::Int(_) => &ints[i] as &(dyn tokio_postgres::types::ToSql + Sync),
+            Arg::Text(_) | Arg::Null => &texts[i] as &(dyn tokio_postgres::types::ToSql + Sync),
+        })
+        .collect()
+}
+
+/// An application with a fee, as the payment pages need it.
+#[derive(Clone, Debug)]
+pub struct PaymentCase {
+    /// Row id of the submission.
+    pub submission_id: i64,
+    /// Reference number.
+    pub reference: String,
+    /// Form id and version.
+    pub form_id: String,
+    /// Definition version.
+    pub form_version: String,
+    /// Language the citizen used.
+    pub language: String,
+    /// `payment_pending`, `received` (paid) or `unpaid`.
+    pub status: String,
+    /// The fee the server computed when the application came.
+    pub fee: Option<Value>,
+    /// When it came.
+    pub received_at: String,
+}
+
+/// A payment transaction of an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transaction {
+    /// Our id; the provider's `requestId`.
+    pub id: String,
+    /// Row id of the submission.
+    #[serde(skip)]
+    pub submission_id: i64,
+    /// `INITIAL`, `PAYED`, `FAILED`, `CANCELED`, `EXPIRED` or `AMOUNT_MISMATCH`.
+    pub status: String,
+    /// The amount charged, in cents.
+    pub amount_cents: i64,
+    /// The provider's transaction id, once created there.
+    pub provider_id: Option<String>,
+    /// Where the citizen pays.
+    #[serde(skip)]
+    pub url: Option<String>,
+    /// Payment method the citizen chose (when paid).
+    pub method: Option<String>,
+    /// The provider's payment reference (Kassenzeichen).
+    pub provider_reference: Option<String>,
+    /// When it was paid.
+    pub paid_at: Option<String>,
+    /// When it was created.
+    pub created_at: String,
+    /// Last change.
+    pub updated_at: String,
+    /// When the status is read from the provider next (while `INITIAL`).
+    #[serde(skip)]
+    pub next_check_at: String,
+    /// Status reads so far.
+    pub checks: i64,
+    /// When an unfinished transaction is given up.
+    #[serde(skip)]
+    pub expires_at: String,
+    /// Host page an embedded form came from, to return to.
+    #[serde(skip)]
+    pub return_to: Option<String>,
+}
+
+fn transaction(row: &[Cell]) -> Transaction {
+    Transaction {
+        id: row[0].string(),
+        submission_id: row[1].int(),
+        status: row[2].string(),
+        amount_cents: row[3].int(),
+        provider_id: row[4].text(),
+        url: row[5].text(),
+        method: row[6].text(),
+        provider_reference: row[7].text(),
+        paid_at: row[8].text(),
+        created_at: row[9].string(),
+        updated_at: row[10].string(),
+        next_check_at: row[11].string(),
+        checks: row[12].int(),
+        expires_at: row[13].string(),
+        return_to: row[14].text(),
+    }
+}
+
+/// What claiming a transaction for an application found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The claim is ours: create the transaction at the provider.
+    New,
+    /// The application has a live transaction already: use it.
+    Existing(Box<Transaction>),
+}
+
+/// A payment of the built-in test provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestPayment {
+    /// Transaction id.
+    pub id: String,
+    /// The payment request as the sender sent it.
+    pub request: Value,
+    /// `INITIAL`, `PAYED`, `FAILED` or `CANCELED`.
+    pub status: String,
+    /// Amount booked, in cents.
+    pub gross_cents: i64,
+    /// Method chosen.
+    pub method: Option<String>,
+    /// When paid.
+    pub paid_at: Option<String>,
+}
+
+impl Store {
+    /// The application behind a status token.
+    pub async fn payment_case(&self, token: String) -> Result<Option<PaymentCase>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT id, reference, form_id, form_version, language, status, fee, received_at FROM submissions WHERE status_token = ?1",
+                vec![token.into()],
+            )
+            .await?;
+        Ok(rows.first().map(|r| PaymentCase {
+            submission_id: r[0].int(),
+            reference: r[1].string(),
+            form_id: r[2].string(),
+            form_version: r[3].string(),
+            language: r[4].string(),
+            status: r[5].string(),
+            fee: r[6].text().and_then(|f| serde_json::from_str(&f).ok()),
+            received_at: r[7].string(),
+        }))
+    }
+
+    /// Claim the one live transaction of an application: a new `INITIAL` row without a
+    /// provider id, unless a live one exists (then that one).
+    pub async fn claim_transaction(&self, new: Transaction) -> Result<Claim, StoreError> {
+        // A live one may finish between a refused insert and the read that follows; then the
+        // insert is tried again (a finished one no longer blocks it).
+        for _ in 0..3 {
+            let inserted = self
+                .run(
+                    "INSERT INTO payment_transactions (id, submission_id, status, amount_cents, created_at, updated_at, next_check_at, expires_at, return_to)
+                     VALUES (?1, ?2, 'INITIAL', ?3, ?4, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                    vec![
+                        new.id.clone().into(),
+                        new.submission_id.into(),
+                        new.amount_cents.into(),
+                        new.created_at.clone().into(),
+                        new.next_check_at.clone().into(),
+                        new.expires_at.clone().into(),
+                        new.return_to.clone().into(),
+                    ],
+                )
+                .await?;
+            if inserted == 1 {
+                return Ok(Claim::New);
+            }
+            if let Some(live) = self.live_transaction(new.submission_id).await? {
+                return Ok(Claim::Existing(Box::new(live)));
+            }
+        }
+        Err(StoreError::Io(std::io::Error::other("the payment transaction changed three times while it was claimed")))
+    }
+
+    /// The live transaction of an application, if any.
+    pub async fn live_transaction(&self, submission_id: i64) -> Result<Option<Transaction>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT id, submission_id, status, amount_cents, provider_id, url, method, provider_reference, paid_at, created_at, updated_at, next_check_at, checks, expires_at, return_to
+                 FROM payment_transactions WHERE submission_id = ?1 AND status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH')",
+                vec![submission_id.into()],
+            )
+            .await?;
+        Ok(rows.first().map(|r| transaction(r)))
+    }
+
+    /// Every transaction of an application, oldest first.
+    pub async fn transactions(&self, submission_id: i64) -> Result<Vec<Transaction>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT id, submission_id, status, amount_cents, provider_id, url, method, provider_reference, paid_at, created_at, updated_at, next_check_at, checks, expires_at, return_to
+                 FROM payment_transactions WHERE submission_id = ?1 ORDER BY created_at, id",
+                vec![submission_id.into()],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| transaction(r)).collect())
+    }
+
+    /// Transactions still `INITIAL` whose next status read is due at `now`.
+    pub async fn due_transactions(&self, now: String, limit: i64) -> Result<Vec<Transaction>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT id, submission_id, status, amount_cents, provider_id, url, method, provider_reference, paid_at, created_at, updated_at, next_check_at, checks, expires_at, return_to
+                 FROM payment_transactions WHERE status = 'INITIAL' AND next_check_at <= ?1 ORDER BY next_check_at LIMIT ?2",
+                vec![now.into(), limit.into()],
+            )
+            .await?;
+        Ok(rows.iter().map(|r| transaction(r)).collect())
+    }
+
+    /// The provider created our claimed transaction.
+    pub async fn transaction_created(
+        &self,
+        id: String,
+        provider_id: String,
+        url: String,
+        now: String,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE payment_transactions SET provider_id = ?2, url = ?3, updated_at = ?4 WHERE id = ?1",
+            vec![id.into(), provider_id.into(), url.into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Give up a claim the provider did not take (it could not be reached): a later try may
+    /// claim again.
+    pub async fn release_claim(&self, id: String) -> Result<(), StoreError> {
+        self.run("DELETE FROM payment_transactions WHERE id = ?1 AND provider_id IS NULL", vec![id.into()]).await?;
+        Ok(())
+    }
+
+    /// Record a final status the provider reported for a transaction still `INITIAL`
+    /// (`PAYED` also marks the application received). `false` when it was final already.
+    pub async fn finish_transaction(
+        &self,
+        t: &Transaction,
+        status: &str,
+        method: Option<String>,
+        provider_reference: Option<String>,
+        paid_at: Option<String>,
+        now: String,
+    ) -> Result<bool, StoreError> {
+        if status == "PAYED" {
+            // First the application, then the transaction: a crash between the two leaves an
+            // INITIAL transaction that the next status read finishes.
+            self.run(
+                "UPDATE submissions SET status = 'received' WHERE id = ?1 AND status IN ('payment_pending', 'unpaid')",
+                vec![t.submission_id.into()],
+            )
+            .await?;
+        }
+        let changed = self
+            .run(
+                "UPDATE payment_transactions SET status = ?2, method = ?3, provider_reference = ?4, paid_at = ?5, updated_at = ?6, checks = checks + 1
+                 WHERE id = ?1 AND status = 'INITIAL'",
+                vec![t.id.clone().into(), status.into(), method.into(), provider_reference.into(), paid_at.into(), now.into()],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    /// A status read found the transaction still open: read again at `next`.
+    pub async fn reschedule_transaction(&self, id: String, next: String, now: String) -> Result<(), StoreError> {
+        self.run(
+            "UPDATE payment_transactions SET next_check_at = ?2, updated_at = ?3, checks = checks + 1 WHERE id = ?1 AND status = 'INITIAL'",
+            vec![id.into(), next.into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Give up a transaction that stayed open past its time: `EXPIRED`, and its application
+    /// `unpaid` (the clerk sees it so).
+    pub async fn expire_transaction(&self, t: &Transaction, now: String) -> Result<bool, StoreError> {
+        let changed = self
+            .run(
+                "UPDATE payment_transactions SET status = 'EXPIRED', updated_at = ?2 WHERE id = ?1 AND status = 'INITIAL'",
+                vec![t.id.clone().into(), now.into()],
+            )
+            .await?;
+        self.run(
+            "UPDATE submissions SET status = 'unpaid' WHERE id = ?1 AND status = 'payment_pending'",
+            vec![t.submission_id.into()],
+        )
+        .await?;
+        Ok(changed == 1)
+    }
+
+    /// Applications waiting for payment since before `before` without an open transaction:
+    /// `unpaid`. How many.
+    pub async fn expire_unpaid(&self, before: String) -> Result<u64, StoreError> {
+        self.run(
+            "UPDATE submissions SET status = 'unpaid' WHERE status = 'payment_pending' AND received_at < ?1
+             AND NOT EXISTS (SELECT 1 FROM payment_transactions t WHERE t.submission_id = submissions.id AND t.status = 'INITIAL')",
+            vec![before.into()],
+        )
+        .await
+    }
+
+    /// The test provider records a new payment.
+    pub async fn add_test_payment(
+        &self,
+        id: String,
+        request: &Value,
+        gross_cents: i64,
+        now: String,
+    ) -> Result<(), StoreError> {
+        self.run(
+            "INSERT INTO test_payments (id, request, status, gross_cents, created_at) VALUES (?1, ?2, 'INITIAL', ?3, ?4)",
+            vec![id.into(), request.to_string().into(), gross_cents.into(), now.into()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A payment of the test provider.
+    pub async fn test_payment(&self, id: String) -> Result<Option<TestPayment>, StoreError> {
+        let rows = self
+            .rows(
+                "SELECT id, request, status, gross_cents, method, paid_at FROM test_payments WHERE id = ?1",
+                vec![id.into()],
+            )
+            .await?;
+        Ok(rows.first().map(|r| TestPayment {
+            id: r[0].string(),
+            request: serde_json::from_str(&r[1].string()).unwrap_or(Value::Null),
+            status: r[2].string(),
+            gross_cents: r[3].int(),
+            method: r[4].text(),
+            paid_at: r[5].text(),
+        }))
+    }
+
+    /// The citizen finished a test payment (only once).
+    pub async fn finish_test_payment(
+        &self,
+        id: String,
+        status: &str,
+        gross_cents: i64,
+        method: Option<String>,
+        paid_at: Option<String>,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .run(
+                "UPDATE test_payments SET status = ?2, gross_cents = ?3, method = ?4, paid_at = ?5 WHERE id = ?1 AND status = 'INITIAL'",
+                vec![id.into(), status.into(), gross_cents.into(), method.into(), paid_at.into()],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+}
+
+impl Transaction {
+    /// A new claim for `submission_id`.
+    pub fn claim(
+        id: String,
+        submission_id: i64,
+        amount_cents: i64,
+        now: String,
+        next_check_at: String,
+        expires_at: String,
+        return_to: Option<String>,
+    ) -> Transaction {
+        Transaction {
+            id,
+            submission_id,
+            status: "INITIAL".into(),
+            amount_cents,
+            created_at: now.clone(),
+            updated_at: now,
+            next_check_at,
+            expires_at,
+            return_to,
+            provider_id: None,
+            url: None,
+            method: None,
+            provider_reference: None,
+            paid_at: None,
+            checks: 0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::testing::{backends, TestStore};
+    use crate::store::SubmitOutcome;
+
+    #[tokio::test]
+    async fn one_live_transaction_per_application_also_when_claimed_at_once() {
+        for backend in backends().await {
+            one_live_on(&backend).await;
+        }
+    }
+
+    async fn one_live_on(backend: &TestStore) {
+        let store = backend.open().await;
+        let mut new = crate::store::tests::submission("k1", "h1");
+        new.status = "payment_pending".into();
+        new.fee = Some(serde_json::json!({"totalCents": 2000, "items": []}));
+        let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
+        let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
+        assert_eq!((case.status.as_str(), case.fee.as_ref().map(|f| f["totalCents"].clone())), ("payment_pending", Some(2000.into())));
+        let claim = |id: &str| {
+            Transaction::claim(id.into(), case.submission_id, 2000, "2026-12-03T12:00:00Z".into(), "2026-12-03T12:00:30Z".into(), "2026-12-03T14:00:00Z".into(), None)
+        };
+        // Eight requests (reloads, tabs, instances) claim at once: one wins, the others see it.
+        let claims = futures_join(&store, (0..8).map(|i| claim(&format!("t{i}"))).collect()).await;
+        let new_ones = claims.iter().filter(|c| **c == Claim::New).count();
+        assert_eq!(new_ones, 1, "{claims:?}");
+        let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
+        store.transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), "2026-12-03T12:00:01Z".into()).await.unwrap();
+        // Cancelled: history; a new try may claim.
+        let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
+        assert!(store.finish_transaction(&live, "CANCELED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap());
+        assert!(!store.finish_transaction(&live, "PAYED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap(), "final once");
+        assert_eq!(store.claim_transaction(claim("again")).await.unwrap(), Claim::New);
+        let again = store.live_transaction(case.submission_id).await.unwrap().unwrap();
+        assert!(store.finish_transaction(&again, "PAYED", Some("PAYPAL".into()), Some("KZ".into()), Some("2026-12-03T12:02:00Z".into()), "2026-12-03T12:02:00Z".into()).await.unwrap());
+        // Paid: the application is received, and no further claim opens a transaction.
+        assert_eq!(store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap().status, "received");
+        assert!(matches!(store.claim_transaction(claim("late")).await.unwrap(), Claim::Existing(t) if t.status == "PAYED"));
+        let all = store.transactions(case.submission_id).await.unwrap();
+        let statuses: Vec<&str> = all.iter().map(|t| t.status.as_str()).collect();
+        assert_eq!(statuses.iter().filter(|s| **s == "PAYED").count(), 1);
+        assert_eq!(all.len(), 2, "{statuses:?}");
+    }
+
+    async fn futures_join(store: &Store, claims: Vec<Transaction>) -> Vec<Claim> {
+        let tasks: Vec<_> = claims
+            .into_iter()
+            .map(|c| {
+                let store = store.clone();
+                tokio::spawn(async move { store.claim_transaction(c).await.unwrap() })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap());
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn an_open_transaction_past_its_time_leaves_the_application_unpaid() {
+        for backend in backends().await {
+            let store = backend.open().await;
+            let mut new = crate::store::tests::submission("k2", "h2");
+            new.status = "payment_pending".into();
+            let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
+            let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
+            let t = Transaction::claim("x".into(), case.submission_id, 500, "2026-12-03T12:00:00Z".into(), "2026-12-03T12:00:30Z".into(), "2026-12-03T14:00:00Z".into(), None);
+            assert_eq!(store.claim_transaction(t.clone()).await.unwrap(), Claim::New);
+            assert!(store.due_transactions("2026-12-03T12:00:10Z".into(), 10).await.unwrap().is_empty());
+            assert_eq!(store.due_transactions("2026-12-03T12:00:30Z".into(), 10).await.unwrap().len(), 1);
+            // Not given up while a transaction is open …
+            assert_eq!(store.expire_unpaid("2026-12-04T00:00:00Z".into()).await.unwrap(), 0);
+            // … until it expires.
+            assert!(store.expire_transaction(&t, "2026-12-03T14:00:00Z".into()).await.unwrap());
+            assert_eq!(store.payment_case(receipt.status_token).await.unwrap().unwrap().status, "unpaid");
+        }
+    }
+}
