@@ -13,6 +13,9 @@ DATA_DIR ?= ./data
 # destination, which checks the official metadata schema when ../shared has it.
 METADATA_SCHEMA := ../shared/fixtures/fim/fit-connect/metadata.schema.v1.0.0.json
 FIT_CONNECT ?= --fit-connect-test-destination --fit-connect-form sondernutzung=test $(if $(wildcard $(METADATA_SCHEMA)),--fit-connect-metadata-schema $(METADATA_SCHEMA))
+# The Meldebescheinigung demo charges its fee through the test payment provider built into the
+# server (no money moves; docs/payment.md says how a real XBezahldienste platform is configured).
+PAYMENT ?= --test-payment-provider
 
 # The one test date of every test layer (docs/testing.md): tests/today.txt, unless
 # ANTRAG_TEST_TODAY=YYYY-MM-DD is given for the whole run.
@@ -23,7 +26,7 @@ $(TEST_TARGETS): export ANTRAG_TEST_TODAY := $(or $(strip $(ANTRAG_TEST_TODAY)),
 
 ## Build the release web app and start the reference server with the demo forms on http://$(ADDR)
 run: build
-	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist $(FIT_CONNECT)
+	./target/release/antrag-server --addr $(ADDR) --data-dir $(DATA_DIR) --forms-dir forms --codelists-dir codelists --dist-dir dist $(FIT_CONNECT) $(PAYMENT)
 
 ## Run every test: formatting, lints, native, the core module in Node and Python, wasm in headless
 ## Chromium, end-to-end in headless Chromium

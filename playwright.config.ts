@@ -56,7 +56,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --forms-dir target/e2e-fim-corpus --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults ${fitConnect} ${serverClock.join(' ')} --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --forms-dir target/e2e-fim-corpus --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --test-payment-provider ${fitConnect} ${serverClock.join(' ')} --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

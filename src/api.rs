@@ -108,6 +108,9 @@ pub struct Receipt {
     pub status: String,
     /// Capability URL of the status.
     pub status_url: String,
+    /// Stored, but sent only once its fee is paid: where the citizen pays (server-relative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_url: Option<String>,
 }
 
 /// Body of a submission.

@@ -85,6 +85,11 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// The current address.
+pub fn href() -> Option<String> {
+    window()?.location().href().ok()
+}
+
 /// The current URL with one query parameter set (or removed), for history entries.
 pub fn url_with_param(name: &str, value: Option<&str>) -> Option<String> {
     let href = window()?.location().href().ok()?;
@@ -210,6 +215,13 @@ pub fn local_date_time(rfc3339: &str) -> Option<(String, String)> {
         return Some((date, format!("{:02}:{:02}", local.get_hours(), local.get_minutes())));
     }
     crate::format::german_time(rfc3339)
+}
+
+/// Go to another address (the payment provider's page).
+pub fn go_to(url: &str) {
+    if let Some(w) = window() {
+        let _ = w.location().assign(url);
+    }
 }
 
 /// Load the page again.

@@ -35,5 +35,6 @@ pub fn receipt() -> crate::api::Receipt {
         received_at: js_sys::Date::new_0().to_iso_string().into(),
         status: "preview".to_owned(),
         status_url: String::new(),
+        payment_url: None,
     }
 }

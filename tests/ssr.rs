@@ -71,6 +71,7 @@ fn every_screen_of_every_demo_form_renders() {
             received_at: "2026-11-28T12:00:00Z".into(),
             status: "received".into(),
             status_url: "/x".into(),
+            payment_url: None,
         }));
         for screen in screens {
             let mut start = FormStart::new(antrag_testing::today());

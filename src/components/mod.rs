@@ -7,6 +7,7 @@ pub mod date_input;
 pub mod draft_notice;
 pub mod error_message;
 pub mod error_summary;
+pub mod fee_table;
 pub mod field;
 pub mod field_ctx;
 pub mod fieldset_group;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::SubmitError;
 use crate::components::draft_notice::DraftNotice;
 use crate::components::error_summary::ErrorSummary;
+use crate::components::fee_table::FeeTable;
 use crate::components::summary_list::SummaryList;
 use crate::components::tab_conflict::TabConflict;
 use crate::dom;
@@ -57,8 +58,15 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // A fee paid before sending: the button says so (the fee itself is in the table above it).
+    let charges = state
+        .form
+        .with_value(|f| f.def().payment.as_ref().is_some_and(|p| p.timing == antrag_core::PaymentTiming::Before));
     let sending = move || {
-        matches!(state.sending.send.get(), SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_))
+        matches!(
+            state.sending.send.get(),
+            SendState::Sending | SendState::Retrying { .. } | SendState::Encrypting(_) | SendState::ToPayment
+        )
     };
     let form_id = state.dom_id(&FieldPath::root().key("form"));
     let version = state.form.with_value(|f| f.def().version.clone());
@@ -101,11 +109,12 @@ pub fn ReviewPage(state: FormState) -> impl IntoView {
             <input type="hidden" name=form_post::VERSION value=version />
             <input type="hidden" name=form_post::STEP value=crate::state::navigation::REVIEW_SLUG />
             <DraftNotice state=state />
+            <FeeTable state=state />
             <p class="antrag-declaration">{move || t(&state.lang.get(), "review.declaration")}</p>
             <SendStatus state=state />
             <div class="antrag-button-group">
                 <button type="submit" class="antrag-button antrag-button--start" data-action="submit" name=form_post::ACTION value=Action::Send.value() aria-disabled=move || sending().then_some("true")>
-                    {move || t(&state.lang.get(), "review.submit")}
+                    {move || t(&state.lang.get(), if charges { "review.pay_submit" } else { "review.submit" })}
                 </button>
             </div>
         </form>
@@ -120,6 +129,7 @@ fn SendStatus(state: FormState) -> impl IntoView {
         match state.sending.send.get() {
             SendState::Idle => None,
             SendState::Sending => Some(("antrag-notice", t(&lang, "submit.sending"), false)),
+            SendState::ToPayment => Some(("antrag-notice", t(&lang, "submit.to_payment"), false)),
             SendState::Encrypting(stage) => Some((
                 "antrag-notice",
                 match stage {

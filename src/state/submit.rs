@@ -31,6 +31,8 @@ pub enum SendState {
     },
     /// Failed; the citizen can retry by hand.
     Failed(SubmitError),
+    /// Stored; on the way to the payment provider (the fee is paid before it is sent).
+    ToPayment,
 }
 
 /// What sending needs to remember. Copy: arena handles.
@@ -130,6 +132,7 @@ impl Channel {
                     received_at: js_sys::Date::new_0().to_iso_string().into(),
                     status: "submitted".into(),
                     status_url: String::new(),
+                    payment_url: None,
                 };
                 let event = serde_json::json!({ "reference": receipt.reference, "receivedAt": receipt.received_at,
                     "fitConnect": { "submissionId": delivered.submission_id, "caseId": delivered.case_id } });
@@ -238,6 +241,24 @@ impl FormState {
         });
     }
 
+    /// The payment address on the server that answered (the API's origin), with the host
+    /// page to come back to when the form is embedded.
+    fn payment_address(&self, url: &str) -> String {
+        let api = self.config.with_value(|c| c.api.clone());
+        let origin = match api.find("://") {
+            Some(scheme) => api[..api[scheme + 3..].find('/').map_or(api.len(), |p| scheme + 3 + p)].to_owned(),
+            None => String::new(),
+        };
+        let mut address = format!("{origin}{url}");
+        if self.embedding.is_some() {
+            if let Some(here) = dom::href() {
+                address.push_str("?rueckkehr=");
+                address.push_str(&String::from(js_sys::encode_uri_component(&here)));
+            }
+        }
+        address
+    }
+
     /// What to send: the pending submission, or a new one from the checked answers.
     fn channel(&self) -> Option<Channel> {
         #[cfg(feature = "preview")]
@@ -295,8 +316,19 @@ impl FormState {
         }
     }
 
-    /// Sent: the receipt on screen, the draft forgotten, the host told.
+    /// Sent: the receipt on screen, the draft forgotten, the host told. Stored but waiting for
+    /// its fee: off to the payment, whose page on the server takes over (the application and
+    /// its files are stored there; a second send would reach the same transaction).
     fn delivered(&self, Delivered { receipt, event }: Delivered) {
+        if let Some(url) = receipt.payment_url.clone() {
+            self.sending.send.set(SendState::ToPayment);
+            self.sending.pending.set(None);
+            self.drafts.store.with_value(DraftStore::delete_all);
+            self.drafts.saved_until.set(None);
+            self.emit("antrag:payment", event);
+            dom::go_to(&self.payment_address(&url));
+            return;
+        }
         self.sending.send.set(SendState::Idle);
         self.sending.pending.set(None);
         self.drafts.store.with_value(DraftStore::delete_all);

@@ -245,7 +245,14 @@ export async function sendChecked(page: Page, def: any, id: string, answers: Rec
   await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
   await check(`${id}: answer summary`);
   await page.locator('button[data-action="submit"]').click();
-  await expect(page.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
+  // A form with a fee goes to the payment provider first (the test provider: pay), and its
+  // confirmation is the payment page.
+  const confirmation = page.locator('h1', { hasText: /^(Antrag erfolgreich gesendet|Test-Bezahldienst: .*)$/ });
+  await expect(confirmation).toBeVisible();
+  if ((await confirmation.innerText()).startsWith('Test-Bezahldienst')) {
+    await page.getByRole('button', { name: 'Bezahlen' }).click();
+    await expect(page.locator('h1')).toHaveText('Antrag gesendet und bezahlt');
+  }
   await check(`${id}: confirmation`);
 }
 

@@ -131,14 +131,42 @@ test('change links go to the field and come back to the summary; confirmation an
   await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
   await expect(rows.filter({ hasText: 'Geburtsort' })).toContainText('Kyjiw');
 
+  // The fee, computed from the answers (two extended copies at 15 euros), before sending.
+  await expect(page.locator('.antrag-fee')).toContainText('Erweiterte Meldebescheinigung');
+  await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText(`${eur(fee(examples('meldebescheinigung').valid.extended_with_family_and_other_address))}`);
+  await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+  await expect(page.getByRole('heading', { name: /Test-Bezahldienst/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const reference = await page.locator('.antrag-reference').innerText();
+  expect(reference).toMatch(/^MEB-\d{4}-\d{6}$/);
+  const stored = await inbox.submission(reference);
+  expect(stored.payload.person.geburtsort).toBe('Kyjiw');
+  expect(stored.status).toBe('received');
+});
+
+/** The fee of Meldebescheinigung answers: 10 euros a simple copy, 15 an extended one. */
+function fee(answers: any): number {
+  return Number(answers.bescheinigung.anzahl) * (answers.bescheinigung.art === 'erweitert' ? 1500 : 1000);
+}
+
+function eur(cents: number): string {
+  return `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}\u00a0€`;
+}
+
+test('confirmation with the outro and a print copy; Back after sending never returns to the form', async ({ page, request }) => {
+  const form = new FormPage(page);
+  const driver = new Driver(page, await definition(request, 'bewohnerparkausweis'));
+  await form.open('bewohnerparkausweis');
+  await driver.fillAll(examples('bewohnerparkausweis').valid.keeper);
+  await expect(page.locator('.antrag-fee')).toHaveCount(0);
   await form.submit();
   await expect(form.heading()).toHaveText('Antrag erfolgreich gesendet');
   const reference = await page.locator('.antrag-reference').innerText();
-  expect(reference).toMatch(/^MEB-\d{4}-\d{6}$/);
+  expect(reference).toMatch(/^BPA-\d{4}-\d{6}$/);
   await expect(page.locator('.antrag-received')).toContainText(/Eingegangen am \d+\. \p{L}+ \d{4} um \d\d:\d\d Uhr/u);
-  await expect(page.getByText('innerhalb von drei Werktagen')).toBeVisible();
-  await expect(page.locator('.antrag-copy')).toContainText('Kyjiw');
-  expect((await inbox.submission(reference)).payload.person.geburtsort).toBe('Kyjiw');
+  await expect(page.getByText('Das dauert in der Regel zwei Wochen')).toBeVisible();
+  await expect(page.locator('.antrag-copy')).toContainText(examples('bewohnerparkausweis').valid.keeper.antragsteller.nachname);
   // Print: only the confirmation and the answers.
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('.antrag-header')).toBeHidden();

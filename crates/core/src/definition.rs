@@ -697,8 +697,8 @@ pub struct FeeItem {
     pub tax_rate: Option<u8>,
     /// Booking data passed to the payment provider as given (e.g. the authority's budget
     /// position or object number).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub booking: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub booking: serde_json::Map<String, Value>,
 }
 
 /// The presentation overlay.

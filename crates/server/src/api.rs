@@ -665,7 +665,27 @@ pub async fn inbox_submission(
 ) -> Result<Response, Problem> {
     authorize_clerk(&state, &headers)?;
     let found = state.store.submission(reference).await.map_err(internal)?;
-    found.map(|s| Json(s).into_response()).ok_or_else(|| Problem::not_found("no submission has this reference"))
+    let submission = found.ok_or_else(|| Problem::not_found("no submission has this reference"))?;
+    let mut json = serde_json::to_value(&submission).map_err(|_| Problem::internal())?;
+    // The fee and every payment transaction: what was asked, what was paid, and how.
+    if let Some(case) = state.store.payment_case(submission.receipt.status_token.clone()).await.map_err(internal)? {
+        if let Some(fee) = case.fee {
+            let transactions = state.store.transactions(case.submission_id).await.map_err(internal)?;
+            let paid = transactions.iter().find(|t| t.status == "PAYED");
+            json["payment"] = json!({
+                "fee": fee,
+                "status": match (case.status.as_str(), paid) {
+                    (_, Some(_)) => "paid",
+                    ("unpaid", _) => "unpaid",
+                    ("payment_pending", _) => "pending",
+                    _ => "not_charged",
+                },
+                "paymentInformation": paid.and_then(crate::payment::payment_information),
+                "transactions": transactions,
+            });
+        }
+    }
+    Ok(Json(json).into_response())
 }
 
 /// `GET /api/v1/inbox/attachments/{id}` (clerk token): the file, with its checksum verified.

@@ -72,6 +72,12 @@ async fn form(
         None => None,
     };
     let screen = screen_of(&entry, query.schritt.as_deref());
+    // Stored but waiting for its fee: its payment page says where it stands.
+    if let Some(url) = session.as_ref().and_then(|s| s.receipt.as_ref()).and_then(|r| r["paymentUrl"].as_str()) {
+        if matches!(screen, StartScreen::Done(_)) {
+            return axum::response::Redirect::to(url.trim_end_matches("/start")).into_response();
+        }
+    }
     let mut start = FormStart::new(state.clock.today());
     match (&screen, session) {
         // Back to the confirmation: the receipt; a new visit after sending: a new form.
@@ -163,6 +169,7 @@ pub(crate) fn screen_of(entry: &Entry, slug: Option<&str>) -> StartScreen {
             received_at: String::new(),
             status: String::new(),
             status_url: String::new(),
+            payment_url: None,
         }),
         Some(slug) => {
             entry.form.def().steps().iter().position(|s| s.id == slug).map_or(StartScreen::First, StartScreen::Step)

@@ -162,7 +162,11 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
     let (title, body) = match view {
         View::Paid(t) => {
             let paid = t.as_ref().map(|t| {
-                let method = t.method.as_deref().map(|m| format!(" · {}: {}", e(w.method), e(method_name(m, w.lang)))).unwrap_or_default();
+                let method = t
+                    .method
+                    .as_deref()
+                    .map(|m| format!(" · {}: {}", e(w.method), e(method_name(m, w.lang))))
+                    .unwrap_or_default();
                 format!("<p>{}: {}{method}</p>", e(w.paid), e(&format_amount(t.amount_cents.max(0) as u64, w.lang)))
             });
             (

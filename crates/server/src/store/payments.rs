@@ -348,12 +348,14 @@ impl Store {
         Ok(rows.first().map(|r| transaction(r)))
     }
 
-    /// Every transaction of an application, oldest first.
+    /// Every transaction of an application, oldest first (the live one, always the newest,
+    /// last — also when it was opened in the same second as the one before).
     pub async fn transactions(&self, submission_id: i64) -> Result<Vec<Transaction>, StoreError> {
         let rows = self
             .rows(
                 "SELECT id, submission_id, status, amount_cents, provider_id, url, method, provider_reference, paid_at, created_at, updated_at, next_check_at, checks, expires_at, return_to
-                 FROM payment_transactions WHERE submission_id = ?1 ORDER BY created_at, id",
+                 FROM payment_transactions WHERE submission_id = ?1
+                 ORDER BY created_at, CASE WHEN status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH') THEN 1 ELSE 0 END, id",
                 vec![submission_id.into()],
             )
             .await?;
@@ -567,26 +569,60 @@ mod tests {
         new.fee = Some(serde_json::json!({"totalCents": 2000, "items": []}));
         let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
         let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
-        assert_eq!((case.status.as_str(), case.fee.as_ref().map(|f| f["totalCents"].clone())), ("payment_pending", Some(2000.into())));
+        assert_eq!(
+            (case.status.as_str(), case.fee.as_ref().map(|f| f["totalCents"].clone())),
+            ("payment_pending", Some(2000.into()))
+        );
         let claim = |id: &str| {
-            Transaction::claim(id.into(), case.submission_id, 2000, "2026-12-03T12:00:00Z".into(), "2026-12-03T12:00:30Z".into(), "2026-12-03T14:00:00Z".into(), None)
+            Transaction::claim(
+                id.into(),
+                case.submission_id,
+                2000,
+                "2026-12-03T12:00:00Z".into(),
+                "2026-12-03T12:00:30Z".into(),
+                "2026-12-03T14:00:00Z".into(),
+                None,
+            )
         };
         // Eight requests (reloads, tabs, instances) claim at once: one wins, the others see it.
         let claims = futures_join(&store, (0..8).map(|i| claim(&format!("t{i}"))).collect()).await;
         let new_ones = claims.iter().filter(|c| **c == Claim::New).count();
         assert_eq!(new_ones, 1, "{claims:?}");
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        store.transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), "2026-12-03T12:00:01Z".into()).await.unwrap();
+        store
+            .transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), "2026-12-03T12:00:01Z".into())
+            .await
+            .unwrap();
         // Cancelled: history; a new try may claim.
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        assert!(store.finish_transaction(&live, "CANCELED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap());
-        assert!(!store.finish_transaction(&live, "PAYED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap(), "final once");
+        assert!(store
+            .finish_transaction(&live, "CANCELED", None, None, None, "2026-12-03T12:01:00Z".into())
+            .await
+            .unwrap());
+        assert!(
+            !store.finish_transaction(&live, "PAYED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap(),
+            "final once"
+        );
         assert_eq!(store.claim_transaction(claim("again")).await.unwrap(), Claim::New);
         let again = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        assert!(store.finish_transaction(&again, "PAYED", Some("PAYPAL".into()), Some("KZ".into()), Some("2026-12-03T12:02:00Z".into()), "2026-12-03T12:02:00Z".into()).await.unwrap());
+        // Opened in the same second as the cancelled one: still listed after it.
+        assert_eq!(store.transactions(case.submission_id).await.unwrap().last().map(|t| t.id.as_str()), Some("again"));
+        assert!(store
+            .finish_transaction(
+                &again,
+                "PAYED",
+                Some("PAYPAL".into()),
+                Some("KZ".into()),
+                Some("2026-12-03T12:02:00Z".into()),
+                "2026-12-03T12:02:00Z".into()
+            )
+            .await
+            .unwrap());
         // Paid: the application is received, and no further claim opens a transaction.
         assert_eq!(store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap().status, "received");
-        assert!(matches!(store.claim_transaction(claim("late")).await.unwrap(), Claim::Existing(t) if t.status == "PAYED"));
+        assert!(
+            matches!(store.claim_transaction(claim("late")).await.unwrap(), Claim::Existing(t) if t.status == "PAYED")
+        );
         let all = store.transactions(case.submission_id).await.unwrap();
         let statuses: Vec<&str> = all.iter().map(|t| t.status.as_str()).collect();
         assert_eq!(statuses.iter().filter(|s| **s == "PAYED").count(), 1);
@@ -616,7 +652,15 @@ mod tests {
             new.status = "payment_pending".into();
             let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
             let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
-            let t = Transaction::claim("x".into(), case.submission_id, 500, "2026-12-03T12:00:00Z".into(), "2026-12-03T12:00:30Z".into(), "2026-12-03T14:00:00Z".into(), None);
+            let t = Transaction::claim(
+                "x".into(),
+                case.submission_id,
+                500,
+                "2026-12-03T12:00:00Z".into(),
+                "2026-12-03T12:00:30Z".into(),
+                "2026-12-03T14:00:00Z".into(),
+                None,
+            );
             assert_eq!(store.claim_transaction(t.clone()).await.unwrap(), Claim::New);
             assert!(store.due_transactions("2026-12-03T12:00:10Z".into(), 10).await.unwrap().is_empty());
             assert_eq!(store.due_transactions("2026-12-03T12:00:30Z".into(), 10).await.unwrap().len(), 1);

@@ -1,0 +1,256 @@
+// Fees paid online before an application is sent (Meldebescheinigung, through the test payment
+// provider built into the server): paid; cancelled, then paid; failed; a reload, a second tab
+// and a double click during the redirect; duplicate status reads; a tampered amount; a provider
+// that never answers — and never more than one live transaction, never more than one payment.
+// axe checks check your answers with the fee and every payment page; without JavaScript the same
+// flow works, since it is forms and redirects.
+import { APIRequestContext, Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { test, expect } from './fixtures';
+import { FormPage, Inbox, expectAccessible } from './support';
+import { Driver, definition, examples } from './driver';
+import { serverClock } from '../../playwright.config';
+
+const simple = () => examples('meldebescheinigung').valid.simple_by_post;
+
+/** Fill Meldebescheinigung up to check your answers. */
+async function toReview(page: Page, request: APIRequestContext) {
+  const form = new FormPage(page);
+  const driver = new Driver(page, await definition(request, 'meldebescheinigung'));
+  await form.open('meldebescheinigung');
+  await driver.fillAll(simple());
+  await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+}
+
+/** The provider's page, reached by "pay": its transaction id. */
+async function atProvider(page: Page): Promise<string> {
+  await expect(page.getByRole('heading', { name: /Test-Bezahldienst/ })).toBeVisible();
+  return page.url().split('/bezahlen/')[1];
+}
+
+async function payAtReview(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+  return atProvider(page);
+}
+
+/** The status token of the application whose payment page is shown. */
+function tokenOf(page: Page): string {
+  return new URL(page.url()).pathname.split('/')[2];
+}
+
+async function paymentOf(inbox: Inbox, reference: string) {
+  const stored = await inbox.submission(reference);
+  return { status: stored.status as string, payment: stored.payment };
+}
+
+function liveCount(transactions: { status: string }[]): number {
+  return transactions.filter((t) => ['INITIAL', 'PAYED', 'AMOUNT_MISMATCH'].includes(t.status)).length;
+}
+
+async function behave(request: APIRequestContext, settings: object) {
+  const response = await request.post('/test-bezahldienst/_verhalten', { data: settings });
+  expect(response.status()).toBe(200);
+}
+
+test.afterEach(async ({ request }) => {
+  await behave(request, {});
+});
+
+test('the fee on check your answers; paid at the provider; the application received once, with its payment', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  await toReview(page, request);
+  const fee = page.locator('.antrag-fee');
+  await expect(fee).toContainText('Einfache Meldebescheinigung');
+  await expect(fee.locator('tbody tr:last-child')).toContainText('10,00\u00a0€');
+  await expect(page.getByText('Sie bezahlen die Gebühr online')).toBeVisible();
+  await expectAccessible(page, 'check your answers with a fee');
+  await payAtReview(page);
+  await page.getByLabel('PayPal').check();
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  await expect(page.locator('main')).toContainText('Bezahlt: 10,00\u00a0€ · Zahlart: PayPal');
+  await expectAccessible(page, 'payment page: paid');
+  const reference = await page.locator('.antrag-reference').first().innerText();
+  const { status, payment } = await paymentOf(inbox, reference);
+  expect(status).toBe('received');
+  expect(payment.status).toBe('paid');
+  expect(payment.fee.totalCents).toBe(1000);
+  expect(payment.transactions.map((t: any) => t.status)).toEqual(['PAYED']);
+  expect(payment.paymentInformation).toMatchObject({ status: 'BOOKED', paymentMethod: 'PAYPAL', grossAmount: 10 });
+});
+
+test('cancelled at the provider: the answers are kept, a plain message, paid on the second try — one payment', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  await toReview(page, request);
+  await payAtReview(page);
+  await page.getByRole('button', { name: 'Abbrechen' }).click();
+  await expect(page.getByText('Sie haben die Zahlung abgebrochen. Es wurde nichts abgebucht.')).toBeVisible();
+  await expectAccessible(page, 'payment page: cancelled');
+  const reference = await page.locator('.antrag-reference').innerText();
+  expect((await paymentOf(inbox, reference)).status).toBe('payment_pending');
+  // By keyboard: the "pay again" link, then pay.
+  await page.getByRole('button', { name: 'Noch einmal bezahlen' }).focus();
+  await page.keyboard.press('Enter');
+  await atProvider(page);
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const { status, payment } = await paymentOf(inbox, reference);
+  expect(status).toBe('received');
+  expect(payment.transactions.map((t: any) => t.status)).toEqual(['CANCELED', 'PAYED']);
+  // The stored answers are the ones given, once.
+  const stored = await inbox.submission(reference);
+  expect(stored.payload.person.nachname).toBe(simple().person.nachname);
+});
+
+test('a failed payment says so and can be tried again', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  await toReview(page, request);
+  await payAtReview(page);
+  await page.getByRole('button', { name: 'Zahlung scheitern lassen' }).click();
+  await expect(page.getByText('Die Zahlung ist nicht gelungen.')).toBeVisible();
+  await expectAccessible(page, 'payment page: failed');
+  const reference = await page.locator('.antrag-reference').innerText();
+  await page.getByRole('button', { name: 'Noch einmal bezahlen' }).click();
+  await atProvider(page);
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  expect((await paymentOf(inbox, reference)).payment.transactions.map((t: any) => t.status)).toEqual(['FAILED', 'PAYED']);
+});
+
+test('a reload, a second tab, Back and Forward during the redirect reach the same transaction; duplicate status reads change nothing', async ({ page, request, context }) => {
+  const inbox = new Inbox(request);
+  await toReview(page, request);
+  const started = page.waitForRequest(/\/zahlung\/[0-9a-f]{64}\/start/);
+  const first = await payAtReview(page);
+  const start = (await started).url();
+  // The redirect again (a reload of it, a double click), Back and Forward, and a second tab.
+  await page.goto(start);
+  expect(await atProvider(page)).toBe(first);
+  await page.goBack();
+  await page.goForward();
+  expect(await atProvider(page)).toBe(first);
+  await page.reload();
+  expect(await atProvider(page)).toBe(first);
+  const tab = await context.newPage();
+  await tab.goto(start);
+  expect(await atProvider(tab)).toBe(first);
+  await tab.close();
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const reference = await page.locator('.antrag-reference').first().innerText();
+  // The provider is asked again and again (reloads, the poller, a direct read): still one payment.
+  for (let i = 0; i < 3; i++) await page.reload();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const status = await request.get(`/test-bezahldienst/api/paymenttransaction/antrag/test/${first}`);
+  expect((await status.json()).paymentInformation.status).toBe('PAYED');
+  const { payment } = await paymentOf(inbox, reference);
+  expect(payment.transactions.map((t: any) => t.status)).toEqual(['PAYED']);
+  expect(liveCount(payment.transactions)).toBe(1);
+  // "Pay" once more after paying: the payment page, no second transaction.
+  await page.goto(start);
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  expect((await paymentOf(inbox, reference)).payment.transactions).toHaveLength(1);
+});
+
+test('a double click on "pay and send" stores one application and opens one transaction', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  const before = (await inbox.list()).total;
+  await toReview(page, request);
+  await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).dblclick();
+  await atProvider(page);
+  expect((await inbox.list()).total).toBe(before + 1);
+  const newest = (await inbox.list()).submissions[0].reference;
+  expect((await paymentOf(inbox, newest)).payment.transactions).toHaveLength(1);
+});
+
+test('an amount the browser or the provider changes is never taken as paid', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  // The browser cannot name a fee: the contract refuses any field it does not know.
+  const refused = await request.post('/api/v1/submissions', {
+    headers: { 'Idempotency-Key': `fee-${Date.now()}` },
+    data: { formId: 'meldebescheinigung', formVersion: '1.0.0', language: 'de', data: simple(), fee: { totalCents: 1 } },
+  });
+  expect(refused.status()).toBe(400);
+  // A redirect back with made-up parameters is not read: only the provider's status counts.
+  await toReview(page, request);
+  await payAtReview(page);
+  // The provider books one cent instead of ten euros.
+  await behave(request, { bookCents: 1 });
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByText('Der Bezahldienst hat einen anderen Betrag gemeldet als verlangt.')).toBeVisible();
+  await expect(page.getByRole('button', { name: /bezahlen/i })).toHaveCount(0);
+  await expectAccessible(page, 'payment page: another amount booked');
+  const reference = await page.locator('.antrag-reference').innerText();
+  await page.goto(page.url() + '?status=PAYED&grossAmount=10.00');
+  await expect(page.getByText('anderen Betrag')).toBeVisible();
+  const { status, payment } = await paymentOf(inbox, reference);
+  expect(status).toBe('payment_pending');
+  expect(payment.status).toBe('pending');
+  expect(payment.transactions.map((t: any) => t.status)).toEqual(['AMOUNT_MISMATCH']);
+  expect(payment.paymentInformation).toBeNull();
+});
+
+test('a provider that never answers: the application waits, is read again with backoff, and the clerk sees it unpaid', async ({ request, playwright }) => {
+  test.setTimeout(90_000);
+  // A server of its own, whose transactions expire after 4 seconds and are looked at every second.
+  const port = Number(process.env.ANTRAG_E2E_PORT ?? 18932) + 17;
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server', [
+    '--addr', `127.0.0.1:${port}`, '--data-dir', `target/e2e-data-payment-${port}`, '--dist-dir', 'dist', '--forms-dir', 'forms',
+    '--codelists-dir', 'codelists', '--inbox-token', 'payment-test-token', '--enable-faults', '--test-payment-provider',
+    '--payment-poll-seconds', '1', '--test-only-payment-expiry-seconds', '4', ...serverClock,
+  ], { stdio: 'ignore' });
+  try {
+    const api = await playwright.request.newContext({ baseURL: base });
+    await expect.poll(async () => (await api.get('/api/v1/health').catch(() => null))?.status() ?? 0, { timeout: 20_000 }).toBe(200);
+    const created = await api.post('/api/v1/submissions', {
+      headers: { 'Idempotency-Key': `silent-${Date.now()}` },
+      data: { formId: 'meldebescheinigung', formVersion: '1.0.0', language: 'de', data: simple() },
+    });
+    expect(created.status()).toBe(201);
+    const receipt = await created.json();
+    expect(receipt.status).toBe('payment_pending');
+    const start = await api.get(receipt.paymentUrl, { maxRedirects: 0 });
+    expect(start.status()).toBe(303);
+    expect((await api.post('/test-bezahldienst/_verhalten', { data: { silent: true } })).status()).toBe(200);
+    const clerk = { Authorization: 'Bearer payment-test-token' };
+    const inboxStatus = async () => (await (await api.get(`/api/v1/inbox/submissions/${receipt.reference}`, { headers: clerk })).json());
+    expect((await inboxStatus()).status).toBe('payment_pending');
+    // Polled (each read runs into the provider's silence), then given up.
+    await expect.poll(async () => (await inboxStatus()).status, { timeout: 60_000, intervals: [1000] }).toBe('unpaid');
+    const stored = await inboxStatus();
+    expect(stored.payment.status).toBe('unpaid');
+    expect(stored.payment.transactions.map((t: any) => t.status)).toEqual(['EXPIRED']);
+    expect(stored.payment.transactions[0].checks).toBeGreaterThanOrEqual(0);
+    await api.dispose();
+  } finally {
+    server.kill();
+  }
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the fee, the redirect to the provider, cancel and pay work as forms and redirects', async ({ page, request }) => {
+    const inbox = new Inbox(request);
+    const form = new FormPage(page);
+    await form.open('meldebescheinigung');
+    const driver = new Driver(page, await definition(request, 'meldebescheinigung'));
+    await driver.fillAll(simple());
+    await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('10,00\u00a0€');
+    await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+    await atProvider(page);
+    await page.getByRole('button', { name: 'Abbrechen' }).click();
+    await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
+    // The form's confirmation address leads to the application's payment page.
+    await page.goto('/forms/meldebescheinigung?lang=de&schritt=gesendet');
+    await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
+    await page.getByRole('button', { name: 'Noch einmal bezahlen' }).click();
+    await atProvider(page);
+    await page.getByRole('button', { name: 'Bezahlen' }).click();
+    await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+    const reference = await page.locator('.antrag-reference').first().innerText();
+    expect((await paymentOf(inbox, reference)).payment.transactions.map((t: any) => t.status)).toEqual(['CANCELED', 'PAYED']);
+    expect(tokenOf(page)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
