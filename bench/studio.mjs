@@ -44,7 +44,7 @@ const port = await new Promise((resolve) => {
   s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
 });
 const data = mkdtempSync(join(tmpdir(), 'antrag-studio-bench-'));
-const server = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists'], { stdio: 'ignore' });
+const server = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', data, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists', '--test-payment-provider'], { stdio: 'ignore' });
 try {
   for (let i = 0; i < 400; i++) {
     try { if ((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).ok) break; } catch {}

@@ -29,7 +29,7 @@ start() {
   local name=$1; shift
   local port; port=$(free_port)
   "$server" --addr "127.0.0.1:$port" --data-dir "$work/$name" --forms-dir forms --codelists-dir codelists \
-    --inbox-token "$TOKEN" --rate-limit 0 --test-only-today "$today" "$@" >"$work/$name.log" 2>&1 &
+    --inbox-token "$TOKEN" --rate-limit 0 --test-only-today "$today" --test-payment-provider "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 200); do
     curl -fs "http://127.0.0.1:$port/api/v1/health" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port/api/v1"; return; }

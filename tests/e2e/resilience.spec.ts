@@ -177,7 +177,7 @@ test('reload while a submission is pending: it is sent once after resuming', asy
 
 /** A server of its own (so it can be killed), on a free port with its own data directory. */
 async function ownServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists', '--enable-faults', ...serverClock], { stdio: 'ignore' });
+  const child = spawn(SERVER, ['--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist-dir', 'dist', '--forms-dir', 'forms', '--codelists-dir', 'codelists', '--enable-faults', '--test-payment-provider', ...serverClock], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`);

@@ -53,6 +53,8 @@ pub async fn start_on(port: u16, data_dir: &Path, forms_dir: &Path, configure: i
         .arg("--codelists-dir")
         .arg(root().join("codelists"))
         .args(["--test-only-today", &antrag_testing::today().to_string()])
+        // The demo Meldebescheinigung charges a fee: the server needs a provider to start.
+        .arg("--test-payment-provider")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     configure(&mut command);
