@@ -184,3 +184,25 @@ function findField(items: any[], at: number[]): number[] | null {
   }
   return null;
 }
+
+for (const [name, width, height] of [['a 1280 px desktop', 1280, 800], ['a tablet', 768, 1024]] as const) {
+  test(`on ${name} the studio fits the screen and stays accessible with a form, its problems and its preview`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await open(page);
+    await drop(page, ['forms/meldebescheinigung.json']);
+    await expect(page.locator('#studio-lint-ok')).toBeVisible();
+    await page.locator('#studio-samples').click();
+    const overflow = () => page.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
+    expect(await overflow(), 'no horizontal scrolling').toBeLessThanOrEqual(0);
+    await expectAccessible(page, `studio at ${width} px`);
+    // A broken definition: its problems are listed, still without horizontal scrolling.
+    const broken = join(mkdtempSync(join(tmpdir(), 'studio-')), 'kaputt.json');
+    const def = JSON.parse(readFileSync('forms/meldebescheinigung.json', 'utf8'));
+    def.payment.items[0].amount = '10,00';
+    writeFileSync(broken, JSON.stringify(def, null, 2));
+    await drop(page, [broken]);
+    await expect(page.getByText('/payment/items/0/amount')).toBeVisible();
+    expect(await overflow(), 'no horizontal scrolling with problems').toBeLessThanOrEqual(0);
+    await expectAccessible(page, `studio at ${width} px with problems`);
+  });
+}
