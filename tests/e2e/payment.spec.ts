@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { test, expect } from './fixtures';
 import { FormPage, Inbox, expectAccessible } from './support';
 import { Driver, definition, examples } from './driver';
-import { serverClock } from '../../playwright.config';
+import { inboxToken, serverClock } from '../../playwright.config';
 
 const simple = () => examples('meldebescheinigung').valid.simple_by_post;
 
@@ -77,6 +77,15 @@ test('the fee on check your answers; paid at the provider; the application recei
   expect(payment.fee.totalCents).toBe(1000);
   expect(payment.transactions.map((t: any) => t.status)).toEqual(['PAYED']);
   expect(payment.paymentInformation).toMatchObject({ status: 'BOOKED', paymentMethod: 'PAYPAL', grossAmount: 10 });
+  // The clerk's page of the application says what was paid, and how.
+  await page.goto('/inbox');
+  await page.getByLabel('Zugangsschlüssel').fill(inboxToken);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.goto(`/inbox/submissions/${reference}`);
+  await expect(page.getByRole('heading', { name: 'Gebühr' })).toBeVisible();
+  await expect(page.locator('main')).toContainText('10,00\u00a0€ – eingegangen');
+  await expect(page.locator('main table').last()).toContainText('PAYED');
+  await expect(page.locator('main table').last()).toContainText('PAYPAL');
 });
 
 test('cancelled at the provider: the answers are kept, a plain message, paid on the second try — one payment', async ({ page, request }) => {

@@ -223,7 +223,7 @@ async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
             esc(&r.reference),
             esc(&title),
             esc(&r.received_at),
-            esc(&r.status)
+            esc(status_label(&r.status))
         ));
     }
     let body = if list.is_empty() {
@@ -258,6 +258,7 @@ async fn detail(State(state): State<AppState>, headers: HeaderMap, Path(referenc
         Some(e) => render_nodes(&e.form.def().items, &submission.payload, &e.form.def().default_language),
         None => format!("<pre>{}</pre>", esc(&serde_json::to_string_pretty(&submission.payload).unwrap_or_default())),
     };
+    let payment = payment_section(&state, &submission.receipt.status_token).await;
     let mut files = String::new();
     for a in &submission.attachments {
         files.push_str(&format!(
@@ -299,11 +300,11 @@ async fn detail(State(state): State<AppState>, headers: HeaderMap, Path(referenc
         )
     };
     let body = format!(
-        r#"<p><a href="/inbox">Zurück zum Posteingang</a></p><h1>{} <span class="muted">{}</span></h1><dl><dt>Eingang</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd><dt>Formularversion</dt><dd>{}</dd><dt>Sprache</dt><dd>{}</dd>{routing}</dl>{manual}<h2>Anlagen</h2>{files}<h2>Angaben</h2>{answers}"#,
+        r#"<p><a href="/inbox">Zurück zum Posteingang</a></p><h1>{} <span class="muted">{}</span></h1><dl><dt>Eingang</dt><dd>{}</dd><dt>Status</dt><dd>{}</dd><dt>Formularversion</dt><dd>{}</dd><dt>Sprache</dt><dd>{}</dd>{routing}</dl>{payment}{manual}<h2>Anlagen</h2>{files}<h2>Angaben</h2>{answers}"#,
         esc(&title),
         esc(&submission.receipt.reference),
         esc(&submission.receipt.received_at),
-        esc(&submission.receipt.status),
+        esc(status_label(&submission.receipt.status)),
         esc(&submission.receipt.form_version),
         esc(&submission.language)
     );
@@ -369,5 +370,46 @@ async fn download(State(state): State<AppState>, headers: HeaderMap, Path(id): P
     match crate::api::inbox_attachment(State(state), bearer, Path(id)).await {
         Ok(r) => r,
         Err(p) => p.into_response(),
+    }
+}
+
+/// The fee of a submission and its payment transactions, for the clerk (empty without a fee).
+async fn payment_section(state: &AppState, token: &str) -> String {
+    let Ok(Some(case)) = state.store.payment_case(token.to_owned()).await else { return String::new() };
+    let Some(fee) = case.fee else { return String::new() };
+    let transactions = state.store.transactions(case.submission_id).await.unwrap_or_default();
+    let rows: String = transactions
+        .iter()
+        .map(|t| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&t.created_at),
+                esc(&t.status),
+                esc(&antrag_core::fee::format_amount(t.amount_cents.max(0) as u64, "de")),
+                esc(t.method.as_deref().unwrap_or("–")),
+                esc(t.provider_reference.as_deref().unwrap_or("–")),
+                esc(t.paid_at.as_deref().unwrap_or("–"))
+            )
+        })
+        .collect();
+    let table = if rows.is_empty() {
+        "<p>Noch keine Zahlung begonnen.</p>".to_owned()
+    } else {
+        format!("<table><thead><tr><th scope=\"col\">Begonnen</th><th scope=\"col\">Status</th><th scope=\"col\">Betrag</th><th scope=\"col\">Zahlart</th><th scope=\"col\">Referenz</th><th scope=\"col\">Bezahlt am</th></tr></thead><tbody>{rows}</tbody></table>")
+    };
+    format!(
+        "<h2>Gebühr</h2><p>{} – {}</p>{table}",
+        esc(&antrag_core::fee::format_amount(fee["totalCents"].as_u64().unwrap_or(0), "de")),
+        esc(status_label(&case.status))
+    )
+}
+
+/// A submission's status as the clerk reads it (fees: docs/payment.md).
+fn status_label(status: &str) -> &str {
+    match status {
+        "received" => "eingegangen",
+        "payment_pending" => "Gebühr noch nicht bezahlt",
+        "unpaid" => "Gebühr nicht bezahlt (aufgegeben)",
+        other => other,
     }
 }
