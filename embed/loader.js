@@ -64,6 +64,9 @@ async function prerendered(opts) {
   const instance = opts.instance ?? `embed-${opts.form}`;
   const lang = opts.lang ?? 'de';
   if (![opts.form, instance, lang].every((part) => NAME.test(part))) return null;
+  // Back from paying a fee (docs/payment.md): the widget shows the confirmation, not the first
+  // step, so nothing prerendered.
+  if (location.hash.includes('antrag-zahlung=')) return null;
   try {
     const response = await fetch(url(`prerender/${opts.form}.${lang}.html`), { credentials: 'omit' });
     if (!response.ok) return null;

@@ -197,6 +197,13 @@ pub async fn definition(config: &ClientConfig, id: &str) -> Result<String, ApiEr
     response.text().await.map_err(|e| ApiError::Malformed(e.to_string()))
 }
 
+/// The status of a stored application by its capability token (`GET /status/{token}`):
+/// `{reference, receivedAt, status, formId, formVersion}`.
+pub async fn status(config: &ClientConfig, token: &str) -> Result<Value, ApiError> {
+    let response = send(Request::get(&format!("{}/status/{}", config.api, encode(token))).build()).await?;
+    crate::json::response(response).await.map_err(ApiError::Malformed)
+}
+
 /// Parse a definition received from the server. The server lints every definition before it
 /// serves it, so the browser skips lint (and its code); a definition that does not even parse
 /// is reported with serde's message.

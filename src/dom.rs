@@ -85,6 +85,24 @@ pub fn query_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
+/// The status token the payment page hands back to the host page of an embedded form
+/// (`#antrag-zahlung=<token>`), if this page was reached so.
+pub fn payment_return() -> Option<String> {
+    let hash = window()?.location().hash().ok()?;
+    let token = hash.split_once("antrag-zahlung=")?.1.get(..64)?;
+    token.bytes().all(|b| b.is_ascii_hexdigit()).then(|| token.to_owned())
+}
+
+/// Take the payment's token out of the address (it is not for bookmarks or history).
+pub fn forget_payment_return() {
+    if let Some(href) = href() {
+        let without = href.split('#').next().unwrap_or(&href).to_owned();
+        if let Some(history) = window().and_then(|w| w.history().ok()) {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without));
+        }
+    }
+}
+
 /// The current address.
 pub fn href() -> Option<String> {
     window()?.location().href().ok()

@@ -173,6 +173,25 @@ mod browser {
     }
 }
 
+/// Back on the host page from paying an embedded form's fee (the payment page sends the
+/// citizen here with `#antrag-zahlung=<token>`): a paid application of this form shows its
+/// confirmation in the widget, as if it had just been sent.
+async fn resume_after_payment(config: &ClientConfig, form: &str, page: &mut Page) {
+    let (Page::Form(data), Some(token)) = (page, crate::dom::payment_return()) else { return };
+    let Ok(status) = crate::api::status(config, &token).await else { return };
+    if status["formId"].as_str() != Some(form) || status["status"].as_str() != Some("received") {
+        return;
+    }
+    crate::dom::forget_payment_return();
+    data.start.screen = crate::page_data::StartScreen::Done(crate::api::Receipt {
+        reference: status["reference"].as_str().unwrap_or_default().to_owned(),
+        received_at: status["receivedAt"].as_str().unwrap_or_default().to_owned(),
+        status: "received".to_owned(),
+        status_url: format!("/status/{token}"),
+        payment_url: None,
+    });
+}
+
 /// The widget: the form, with a language switch when it offers several languages — from its
 /// prerendered page, or loaded from the API.
 #[component]
@@ -203,7 +222,11 @@ pub fn EmbeddedApp(form: String, lang: String, instance: String, prerendered: Op
             let config = use_context::<ClientConfig>().unwrap_or_default();
             let loaded = LocalResource::new(move || {
                 let (config, form) = (config.clone(), form.clone());
-                async move { crate::boot::load_form(&config, &form).await }
+                async move {
+                    let mut page = crate::boot::load_form(&config, &form).await;
+                    resume_after_payment(&config, &form, &mut page).await;
+                    page
+                }
             });
             (move || match loaded.get() {
                 None => view! { <p class="antrag-loading">{move || t(&lang.get(), "load.loading")}</p> }.into_any(),

@@ -237,6 +237,38 @@ test('a provider that never answers: the application waits, is read again with b
   }
 });
 
+test('an embedded form: paid at the provider, back on the host page, where the widget shows its confirmation', async ({ page, request }) => {
+  // The demo host page with the Meldebescheinigung widget (served from this origin: a host page
+  // may be returned to when it is the server's own origin or one of --cors-origin).
+  await page.goto('/embed-demo/gebuehr.html');
+  const widget = page.locator('#melde');
+  await expect(widget.locator('h1')).toHaveText('Ihre Angaben');
+  await new Driver(page, await definition(request, 'meldebescheinigung'), { scope: widget, prefix: 'melde-' }).fillAll(simple());
+  await expect(widget.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  await expect(widget.locator('.antrag-fee')).toContainText('10,00\u00a0€');
+  await widget.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+  await atProvider(page);
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  // Back on the host page; the token is taken out of its address again.
+  await expect(widget.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
+  await expect(page).toHaveURL(/\/embed-demo\/gebuehr\.html$/);
+  const reference = await widget.locator('.antrag-reference').innerText();
+  expect(reference).toMatch(/^MEB-\d{4}-\d{6}$/);
+  expect((await paymentOf(new Inbox(request), reference)).payment.status).toBe('paid');
+  // A host page elsewhere is never returned to (no open redirect): paid, the citizen stays on
+  // the payment page.
+  const created = await request.post('/api/v1/submissions', {
+    headers: { 'Idempotency-Key': `fremd-${Date.now()}` },
+    data: { formId: 'meldebescheinigung', formVersion: '1.0.0', language: 'de', data: simple() },
+  });
+  const receipt = await created.json();
+  const start = await request.get(`${receipt.paymentUrl}?rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
+  const paid = await request.post(start.headers()['location'], { form: { aktion: 'bezahlen' }, maxRedirects: 0 });
+  const back = await request.get(new URL(paid.headers()['location']).pathname, { maxRedirects: 0 });
+  expect(back.status()).toBe(200);
+  expect(await back.text()).toContain('Antrag gesendet und bezahlt');
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

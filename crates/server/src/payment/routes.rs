@@ -61,7 +61,7 @@ async fn start(
     let amount = fee["totalCents"].as_i64().unwrap_or(0);
     let now = state.clock.now();
     let config = state.payments.config();
-    let return_to = query.rueckkehr.filter(|url| allowed_return(&state, url));
+    let return_to = query.rueckkehr.filter(|url| allowed_return(&state, &headers, url));
     let claim = Transaction::claim(
         crate::shared::uuid_v4(),
         case.submission_id,
@@ -143,6 +143,15 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Respo
         }
         if let Ok(Some(again)) = state.store.payment_case(token.clone()).await {
             case = again;
+        }
+    }
+    // Paid for a form embedded on a municipality's page: back there, where the widget shows
+    // the confirmation (it reads the status with this token, which the fragment keeps out of
+    // every server's logs).
+    if let (Some(t), "received") = (last.as_ref(), case.status.as_str()) {
+        if let Some(to) = t.return_to.as_deref().filter(|_| t.status == "PAYED") {
+            let to = to.split('#').next().unwrap_or(to);
+            return Redirect::to(&format!("{to}#antrag-zahlung={token}")).into_response();
         }
     }
     let view = match (case.status.as_str(), last.as_ref().map(|t| t.status.as_str())) {
@@ -261,14 +270,15 @@ pub async fn poll_once(state: &AppState) -> Result<(), String> {
     Ok(())
 }
 
-/// Whether an embedded form's host page may be returned to: one of the configured origins.
-fn allowed_return(state: &AppState, url: &str) -> bool {
+/// Whether an embedded form's host page may be returned to: this server's own origin or one
+/// of the configured `--cors-origin`s (never an open redirect).
+fn allowed_return(state: &AppState, headers: &HeaderMap, url: &str) -> bool {
     let Ok(parsed) = reqwest::Url::parse(url) else { return false };
     if !matches!(parsed.scheme(), "https" | "http") || url.len() > 2000 {
         return false;
     }
     let origin = parsed.origin().ascii_serialization();
-    state.config.cors_origins.iter().any(|o| o.trim_end_matches('/') == origin)
+    origin == public_base(state, headers) || state.config.cors_origins.iter().any(|o| o.trim_end_matches('/') == origin)
 }
 
 /// Where citizens reach this server: `--public-url`, or what their request says.
