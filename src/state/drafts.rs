@@ -91,6 +91,10 @@ impl FormState {
 
     /// Look for a draft on arrival; a found one is offered for "continue" or "start over".
     pub fn offer_resume(&self) {
+        // Shown sent (back from paying on an embedding page): nothing to resume.
+        if matches!(self.nav.screen.get_untracked(), Screen::Done(_)) {
+            return;
+        }
         let Some(found) = self.drafts.store.with_value(DraftStore::find) else { return };
         let form = self.form.get_value();
         let version_changed = found.version != form.def().version;
@@ -183,6 +187,8 @@ impl FormState {
             && self.drafts.resume.get_untracked().is_none()
             && self.drafts.conflict.get_untracked().is_none()
             && !matches!(self.nav.screen.get_untracked(), Screen::Done(_))
+            // Stored, and off to pay its fee: the application is on the server now.
+            && !matches!(self.sending.send.get_untracked(), super::SendState::ToPayment)
     }
 
     /// Save now.
