@@ -252,6 +252,8 @@ test('an embedded form: paid at the provider, back on the host page, where the w
   // Back on the host page; the token is taken out of its address again.
   await expect(widget.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
   await expect(page).toHaveURL(/\/embed-demo\/gebuehr\.html$/);
+  // The application is on the server: no draft of it is left in the browser.
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('meldebescheinigung')))).toEqual([]);
   const reference = await widget.locator('.antrag-reference').innerText();
   expect(reference).toMatch(/^MEB-\d{4}-\d{6}$/);
   expect((await paymentOf(new Inbox(request), reference)).payment.status).toBe('paid');
