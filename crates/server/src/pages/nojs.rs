@@ -465,6 +465,29 @@ fn list_on_step<'e>(
         .ok_or_else(|| Problem::bad_request(format!("\"{path}\" is no list on this step")))
 }
 
+/// Open the answer summary of `entry` with `answers` (given for `form_version`) in this
+/// browser's form session, a new one if it has none: an application handed back for changes
+/// (`crate::payment`). With JavaScript the app takes the answers over from the page.
+pub(crate) async fn open_review(
+    state: &AppState,
+    entry: &Entry,
+    lang: &str,
+    form_version: String,
+    answers: antrag_core::Answers,
+    headers: &axum::http::HeaderMap,
+) -> Result<Response, Problem> {
+    let (sid, new_session) = match session_id(headers) {
+        Some(sid) => (sid, false),
+        None => (random_token(32), true),
+    };
+    let session = FormSession { form_version, answers, receipt: None };
+    let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
+    let id = entry.form.def().id.clone();
+    state.store.save_form_session(sid.clone(), id, session, expires).await.map_err(crate::api::internal)?;
+    let to_review = redirect(entry, lang, Some(antrag::state::navigation::REVIEW_SLUG), None, false);
+    Ok(with_session_cookie(to_review, &sid, new_session))
+}
+
 /// A step's address slug (its id).
 fn slug(entry: &Entry, step: usize) -> String {
     entry.form.def().steps().get(step).map(|s| s.id.to_owned()).unwrap_or_default()

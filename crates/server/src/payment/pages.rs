@@ -32,6 +32,8 @@ pub enum View {
     Mismatch,
     /// The provider could not be reached.
     Unreachable,
+    /// Handed back to the citizen for changes, never sent (a new application replaces it).
+    Withdrawn,
 }
 
 struct Words {
@@ -60,6 +62,9 @@ struct Words {
     back: &'static str,
     new: &'static str,
     unknown: &'static str,
+    change: &'static str,
+    withdrawn: &'static str,
+    to_answers: &'static str,
 }
 
 const DE: Words = Words {
@@ -88,6 +93,9 @@ const DE: Words = Words {
     back: "Zurück zur Seite, auf der Sie den Antrag begonnen haben",
     new: "Einen weiteren Antrag stellen",
     unknown: "Diese Zahlungsseite gibt es nicht. Prüfen Sie die Adresse.",
+    change: "Angaben ändern",
+    withdrawn: "Sie haben Ihre Angaben zum Ändern zurückgeholt. Dieser Antrag wurde nicht gesendet und nichts wurde abgebucht. Senden Sie Ihre geänderten Angaben, bekommen Sie eine neue Vorgangsnummer.",
+    to_answers: "Zu Ihren Angaben",
 };
 
 const EN: Words = Words {
@@ -116,6 +124,9 @@ const EN: Words = Words {
     back: "Back to the page where you started the application",
     new: "Make another application",
     unknown: "There is no such payment page. Check the address.",
+    change: "Change your answers",
+    withdrawn: "You took your answers back to change them. This application was not sent and nothing was charged. When you send your changed answers, you get a new reference number.",
+    to_answers: "To your answers",
 };
 
 fn words(lang: &str) -> &'static Words {
@@ -145,20 +156,6 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
         e(w.reference),
         r = e(&case.reference)
     );
-    let pay_link = |label: &str| {
-        format!(
-            "<p class=\"antrag-button-group\"><a class=\"antrag-button\" role=\"button\" draggable=\"false\" href=\"/zahlung/{}/start\">{}</a></p>",
-            e(token),
-            e(label)
-        )
-    };
-    let notice = |text: &str, error: bool| {
-        format!(
-            "<div class=\"antrag-notice{}\" role=\"status\"><p>{}</p></div>",
-            if error { " antrag-notice--error" } else { "" },
-            e(text)
-        )
-    };
     let (title, body) = match view {
         View::Paid(t) => {
             let paid = t.as_ref().map(|t| {
@@ -182,74 +179,60 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
                 ),
             )
         }
-        View::Due => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}<p>{}</p>{}{}",
-                e(w.due_title),
-                e(w.stored),
-                fee_table(&fee, w),
-                pay_link(w.pay)
-            ),
-        ),
-        View::Waiting => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}{}",
-                e(w.due_title),
-                notice(w.waiting, false),
-                fee_table(&fee, w),
-                pay_link(w.continue_pay)
-            ),
-        ),
-        View::Cancelled => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}{}",
-                e(w.due_title),
-                notice(w.cancelled, true),
-                fee_table(&fee, w),
-                pay_link(w.retry)
-            ),
-        ),
-        View::Failed => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}{}",
-                e(w.due_title),
-                notice(w.failed, true),
-                fee_table(&fee, w),
-                pay_link(w.retry)
-            ),
-        ),
-        View::Unreachable => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}{}",
-                e(w.due_title),
-                notice(w.unreachable, true),
-                fee_table(&fee, w),
-                pay_link(w.retry)
-            ),
-        ),
-        View::Unpaid => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}",
-                e(w.due_title),
-                notice(w.unpaid, true),
-                fee_table(&fee, w)
-            ),
-        ),
-        View::Mismatch => (
-            w.due_title,
-            format!(
-                "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}",
-                e(w.due_title),
-                notice(w.mismatch, true),
-                fee_table(&fee, w)
-            ),
-        ),
+        View::Withdrawn => {
+            let review = format!(
+                "/forms/{}?lang={}&schritt={}",
+                antrag::api::encode(&case.form_id),
+                antrag::api::encode(&case.language),
+                antrag::state::navigation::REVIEW_SLUG
+            );
+            (
+                w.due_title,
+                format!(
+                    "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}<p><a class=\"antrag-link\" href=\"{}\">{}</a></p>",
+                    e(w.due_title),
+                    notice(w.withdrawn, Tone::Info),
+                    e(&review),
+                    e(w.to_answers)
+                ),
+            )
+        }
+        _ => {
+            let (text, tone, pay, change) = unpaid(view, w);
+            let pay = pay.map(|label| {
+                format!(
+                    "<a class=\"antrag-button\" role=\"button\" draggable=\"false\" href=\"/zahlung/{}/start\">{}</a>",
+                    e(token),
+                    e(label)
+                )
+            });
+            // Changing the answers withdraws this application (a form, since it changes
+            // something): sent again, it is a new one with the fee of the new answers.
+            let change = change.then(|| {
+                format!(
+                    "<form method=\"post\" action=\"/zahlung/{}/aendern\"><button type=\"submit\" class=\"antrag-button antrag-button--secondary\">{}</button></form>",
+                    e(token),
+                    e(w.change)
+                )
+            });
+            let actions = match (pay, change) {
+                (None, None) => String::new(),
+                (pay, change) => format!(
+                    "<div class=\"antrag-button-group\">{}{}</div>",
+                    pay.unwrap_or_default(),
+                    change.unwrap_or_default()
+                ),
+            };
+            (
+                w.due_title,
+                format!(
+                    "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{}{actions}",
+                    e(w.due_title),
+                    notice(text, tone),
+                    fee_table(&fee, w),
+                ),
+            )
+        }
     };
     let back = match view {
         // An embedded form: back to the municipality's page it was started on.
@@ -264,6 +247,42 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
     };
     let body = format!("<p class=\"antrag-caption\">{}</p>{body}{back}", e(&form_title));
     document(state, w, &format!("{title} – {form_title}"), &body, status)
+}
+
+/// How a page's message stands out.
+#[derive(Clone, Copy)]
+enum Tone {
+    /// A paragraph.
+    Plain,
+    /// A notice.
+    Info,
+    /// A notice of something that went wrong.
+    Error,
+}
+
+fn notice(text: &str, tone: Tone) -> String {
+    match tone {
+        Tone::Plain => format!("<p>{}</p>", e(text)),
+        Tone::Info => format!("<div class=\"antrag-notice\" role=\"status\"><p>{}</p></div>", e(text)),
+        Tone::Error => {
+            format!("<div class=\"antrag-notice antrag-notice--error\" role=\"status\"><p>{}</p></div>", e(text))
+        }
+    }
+}
+
+/// The page of an application not paid (yet): its message, how it stands out, the label of
+/// the pay button (when paying is possible) and whether the answers may still be changed.
+fn unpaid<'w>(view: &View, w: &'w Words) -> (&'w str, Tone, Option<&'w str>, bool) {
+    match view {
+        View::Due => (w.stored, Tone::Plain, Some(w.pay), true),
+        View::Waiting => (w.waiting, Tone::Info, Some(w.continue_pay), false),
+        View::Cancelled => (w.cancelled, Tone::Error, Some(w.retry), true),
+        View::Failed => (w.failed, Tone::Error, Some(w.retry), true),
+        View::Unreachable => (w.unreachable, Tone::Error, Some(w.retry), true),
+        View::Unpaid => (w.unpaid, Tone::Error, None, false),
+        View::Mismatch => (w.mismatch, Tone::Error, None, false),
+        View::Paid(_) | View::Withdrawn => (w.stored, Tone::Plain, None, false),
+    }
 }
 
 /// A payment method as the citizen reads it.

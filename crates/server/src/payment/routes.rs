@@ -6,7 +6,7 @@ use std::time::Duration;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
@@ -16,7 +16,10 @@ use crate::store::{Claim, PaymentCase, Transaction};
 
 /// The payment routes.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/zahlung/{token}", get(page)).route("/zahlung/{token}/start", get(start))
+    Router::new()
+        .route("/zahlung/{token}", get(page))
+        .route("/zahlung/{token}/start", get(start))
+        .route("/zahlung/{token}/aendern", post(change))
 }
 
 /// `?rueckkehr=`: the host page an embedded form came from.
@@ -87,7 +90,7 @@ async fn start(
             }
             to_page
         }
-        Claim::Existing(_) => to_page,
+        Claim::Existing(_) | Claim::Closed => to_page,
         Claim::New => {
             let redirect_url = format!("{}/zahlung/{token}", public_base(&state, &headers));
             let request = super::payment_request(
@@ -118,6 +121,30 @@ async fn start(
             }
         }
     }
+}
+
+/// `POST /zahlung/{token}/aendern`: back to check-your-answers with the answers and files of
+/// an application not paid yet, to change them. The application is withdrawn (it was never
+/// sent); sent again, the answers make a new one. Refused (back to the payment page) while a
+/// payment of it is open or once it is paid or given up.
+async fn change(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let case = match case(&state, &token).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return pages::not_found(&state),
+        Err(response) => return response,
+    };
+    let to_page = Redirect::to(&format!("/zahlung/{token}")).into_response();
+    let Some(entry) = state.catalog.current(&case.form_id) else { return to_page };
+    let withdrawn = match state.store.withdraw_for_change(case.submission_id, state.clock.now_rfc3339()).await {
+        Ok(Some(withdrawn)) => withdrawn,
+        Ok(None) => return to_page,
+        Err(e) => return crate::api::internal(e).into_response(),
+    };
+    tracing::info!(reference = %case.reference, "application withdrawn before payment to be changed");
+    let lang = &withdrawn.language;
+    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, withdrawn.answers, &headers)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /zahlung/{token}`: where the provider sends the citizen back, and the application's
@@ -158,6 +185,7 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Respo
         ("received", _) => View::Paid(last.clone().map(Box::new)),
         (_, Some("AMOUNT_MISMATCH")) => View::Mismatch,
         ("unpaid", _) => View::Unpaid,
+        ("withdrawn", _) => View::Withdrawn,
         (_, Some("CANCELED")) => View::Cancelled,
         (_, Some("FAILED")) => View::Failed,
         (_, Some("INITIAL")) => View::Waiting,
@@ -175,12 +203,7 @@ pub async fn refresh(state: &AppState, t: &Transaction) -> Result<Transaction, S
     let mut t = t.clone();
     match status.status.as_str() {
         "INITIAL" => {
-            let next = now + backoff(state.payments.config().poll_every, t.checks);
-            state
-                .store
-                .reschedule_transaction(t.id.clone(), crate::clock::rfc3339(next), crate::clock::rfc3339(now))
-                .await
-                .map_err(|e| e.to_string())?;
+            read_later(state, &t, now).await?;
             t.checks += 1;
         }
         final_status => {
@@ -213,6 +236,16 @@ pub async fn refresh(state: &AppState, t: &Transaction) -> Result<Transaction, S
         }
     }
     Ok(t)
+}
+
+/// Read an open transaction's status again after the [`backoff`] of its reads so far.
+async fn read_later(state: &AppState, t: &Transaction, now: time::OffsetDateTime) -> Result<(), String> {
+    let next = now + backoff(state.payments.config().poll_every, t.checks);
+    state
+        .store
+        .reschedule_transaction(t.id.clone(), crate::clock::rfc3339(next), crate::clock::rfc3339(now))
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// The wait before the next status read: the poll interval, doubled per read so far, at most
@@ -253,12 +286,7 @@ pub async fn poll_once(state: &AppState) -> Result<(), String> {
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(transaction = %t.id, error = %e, "payment status not read; trying later");
-                let next = now + backoff(state.payments.config().poll_every, t.checks);
-                state
-                    .store
-                    .reschedule_transaction(t.id.clone(), crate::clock::rfc3339(next), crate::clock::rfc3339(now))
-                    .await
-                    .map_err(|e| e.to_string())?;
+                read_later(state, &t, now).await?;
             }
         }
     }

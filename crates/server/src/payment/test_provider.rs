@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::state::AppState;
+use crate::store::TestPayment;
 
 /// How the test provider behaves.
 #[derive(Debug, Default)]
@@ -117,14 +118,20 @@ async fn status(State(state): State<AppState>, Path((_, _, id)): Path<(String, S
     }
 }
 
+/// A payment of the test provider, or the page that says there is none.
+async fn known(state: &AppState, id: &str) -> Result<TestPayment, Response> {
+    match state.store.test_payment(id.to_owned()).await {
+        Ok(Some(p)) => Ok(p),
+        Ok(None) => Err((StatusCode::NOT_FOUND, Html(frame("Unbekannte Zahlung", "<p>Diese Zahlung gibt es nicht.</p>")))
+            .into_response()),
+        Err(e) => Err(crate::api::internal(e).into_response()),
+    }
+}
+
 async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let payment = match state.store.test_payment(id.clone()).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return (StatusCode::NOT_FOUND, Html(frame("Unbekannte Zahlung", "<p>Diese Zahlung gibt es nicht.</p>")))
-                .into_response()
-        }
-        Err(e) => return crate::api::internal(e).into_response(),
+    let payment = match known(&state, &id).await {
+        Ok(p) => p,
+        Err(response) => return response,
     };
     let e = antrag::format::escape_html;
     let items: String = payment.request["items"]
@@ -182,13 +189,9 @@ struct Act {
 }
 
 async fn act(State(state): State<AppState>, Path(id): Path<String>, Form(act): Form<Act>) -> Response {
-    let payment = match state.store.test_payment(id.clone()).await {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return (StatusCode::NOT_FOUND, Html(frame("Unbekannte Zahlung", "<p>Diese Zahlung gibt es nicht.</p>")))
-                .into_response()
-        }
-        Err(e) => return crate::api::internal(e).into_response(),
+    let payment = match known(&state, &id).await {
+        Ok(p) => p,
+        Err(response) => return response,
     };
     let now = state.clock.now_rfc3339();
     let method = act.zahlart.filter(|m| ["CREDITCARD", "PAYPAL", "PAYDIRECT"].contains(&m.as_str()));

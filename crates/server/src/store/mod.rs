@@ -10,12 +10,14 @@
 //! unique in the database, so a retried request can never create a second record — also
 //! when two instances receive it at once.
 
+mod changing;
 mod clerks;
 mod payments;
 pub mod postgres;
 mod relayed;
 mod sessions;
 
+pub use changing::Withdrawn;
 pub use payments::{Claim, PaymentCase, TestPayment, Transaction};
 pub use sessions::FormSession;
 

@@ -189,7 +189,8 @@ pub struct PaymentCase {
     pub form_version: String,
     /// Language the citizen used.
     pub language: String,
-    /// `payment_pending`, `received` (paid) or `unpaid`.
+    /// `payment_pending`, `received` (paid), `unpaid` or `withdrawn` (handed back for changes,
+    /// never sent).
     pub status: String,
     /// The fee the server computed when the application came.
     pub fee: Option<Value>,
@@ -265,7 +266,24 @@ pub enum Claim {
     New,
     /// The application has a live transaction already: use it.
     Existing(Box<Transaction>),
+    /// The application waits for no payment any more (paid, given up, or withdrawn for
+    /// changes).
+    Closed,
 }
+
+/// A new `INITIAL` transaction, only while its application waits for payment (see
+/// [`Store::claim_transaction`]).
+const CLAIM: &str = "INSERT INTO payment_transactions (id, submission_id, status, amount_cents, created_at, updated_at, next_check_at, expires_at, return_to)
+     SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), 'INITIAL', CAST(?3 AS BIGINT), CAST(?4 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS TEXT), CAST(?7 AS TEXT)
+     WHERE EXISTS (SELECT 1 FROM submissions WHERE id = CAST(?2 AS BIGINT) AND status = 'payment_pending')
+     ON CONFLICT DO NOTHING";
+
+/// [`CLAIM`] on PostgreSQL: the application's row locked, as withdrawing it locks it, so that
+/// no transaction opens for an application being withdrawn.
+const CLAIM_LOCKING: &str = "INSERT INTO payment_transactions (id, submission_id, status, amount_cents, created_at, updated_at, next_check_at, expires_at, return_to)
+     SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), 'INITIAL', CAST(?3 AS BIGINT), CAST(?4 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS TEXT), CAST(?6 AS TEXT), CAST(?7 AS TEXT)
+     WHERE EXISTS (SELECT 1 FROM submissions WHERE id = CAST(?2 AS BIGINT) AND status = 'payment_pending' FOR UPDATE)
+     ON CONFLICT DO NOTHING";
 
 /// A payment of the built-in test provider.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -306,15 +324,19 @@ impl Store {
     }
 
     /// Claim the one live transaction of an application: a new `INITIAL` row without a
-    /// provider id, unless a live one exists (then that one).
+    /// provider id, unless a live one exists (then that one) or the application waits for no
+    /// payment any more ([`Claim::Closed`]).
     pub async fn claim_transaction(&self, new: Transaction) -> Result<Claim, StoreError> {
         // A live one may finish between a refused insert and the read that follows; then the
         // insert is tried again (a finished one no longer blocks it).
         for _ in 0..3 {
+            let sql = match self.db {
+                Db::Sqlite(_) => CLAIM,
+                Db::Postgres(_) => CLAIM_LOCKING,
+            };
             let inserted = self
                 .run(
-                    "INSERT INTO payment_transactions (id, submission_id, status, amount_cents, created_at, updated_at, next_check_at, expires_at, return_to)
-                     VALUES (?1, ?2, 'INITIAL', ?3, ?4, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+                    sql,
                     vec![
                         new.id.clone().into(),
                         new.submission_id.into(),
@@ -331,6 +353,10 @@ impl Store {
             }
             if let Some(live) = self.live_transaction(new.submission_id).await? {
                 return Ok(Claim::Existing(Box::new(live)));
+            }
+            let status = self.rows("SELECT status FROM submissions WHERE id = ?1", vec![new.submission_id.into()]).await?;
+            if status.first().is_none_or(|r| r[0].string() != "payment_pending") {
+                return Ok(Claim::Closed);
             }
         }
         Err(StoreError::Io(std::io::Error::other("the payment transaction changed three times while it was claimed")))
@@ -410,10 +436,12 @@ impl Store {
     ) -> Result<bool, StoreError> {
         if status == "PAYED" {
             // First the application, then the transaction: a crash between the two leaves an
-            // INITIAL transaction that the next status read finishes.
+            // INITIAL transaction that the next status read finishes. A transaction final
+            // already (a late or contradicting report) changes nothing.
             self.run(
-                "UPDATE submissions SET status = 'received' WHERE id = ?1 AND status IN ('payment_pending', 'unpaid')",
-                vec![t.submission_id.into()],
+                "UPDATE submissions SET status = 'received' WHERE id = ?1 AND status IN ('payment_pending', 'unpaid')
+                 AND EXISTS (SELECT 1 FROM payment_transactions WHERE id = ?2 AND status = 'INITIAL')",
+                vec![t.submission_id.into(), t.id.clone().into()],
             )
             .await?;
         }
