@@ -111,6 +111,52 @@ test('cancelled at the provider: the answers are kept, a plain message, paid on 
   expect(stored.payload.person.nachname).toBe(simple().person.nachname);
 });
 
+test('cancelled, then the answers changed on check your answers: the first application withdrawn, the changed one paid with its own fee', async ({ page, request }) => {
+  const inbox = new Inbox(request);
+  const form = new FormPage(page);
+  await toReview(page, request);
+  await payAtReview(page);
+  await page.getByRole('button', { name: 'Abbrechen' }).click();
+  await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
+  const first = await page.locator('.antrag-reference').innerText();
+  const firstToken = tokenOf(page);
+  await page.getByRole('button', { name: 'Angaben ändern' }).click();
+  // Check your answers again, with every answer given.
+  await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+  await expect(page.locator('.antrag-summary-list').first()).toContainText(simple().person.nachname);
+  await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('10,00\u00a0€');
+  await expectAccessible(page, 'check your answers again after a cancelled payment');
+  await page.getByRole('link', { name: 'Ändern Anzahl der Ausfertigungen' }).click();
+  await page.getByLabel('Anzahl der Ausfertigungen').fill('3');
+  await form.next();
+  await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+  await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('30,00\u00a0€');
+  await payAtReview(page);
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const second = await page.locator('.antrag-reference').first().innerText();
+  expect(second).not.toBe(first);
+  // The changed application: its own fee, one payment, the answers given.
+  const changed = await paymentOf(inbox, second);
+  expect(changed.status).toBe('received');
+  expect(changed.payment.fee.totalCents).toBe(3000);
+  expect(changed.payment.transactions.map((t: any) => [t.status, t.amountCents])).toEqual([['PAYED', 3000]]);
+  const stored = await inbox.submission(second);
+  expect(stored.payload.person.nachname).toBe(simple().person.nachname);
+  expect(stored.payload.bescheinigung.anzahl).toBe(3);
+  // The first: withdrawn, never sent, nothing of the citizen's kept with it, never paid.
+  const withdrawn = await inbox.submission(first);
+  expect(withdrawn.status).toBe('withdrawn');
+  expect(withdrawn.payload).toEqual({});
+  expect(withdrawn.payment.transactions.map((t: any) => t.status)).toEqual(['CANCELED']);
+  // Its payment page says so, and opens no payment any more.
+  await page.goto(`/zahlung/${firstToken}/start`);
+  await expect(page.getByText('Dieser Antrag wurde nicht gesendet und nichts wurde abgebucht.')).toBeVisible();
+  await expect(page.getByRole('button', { name: /bezahlen/ })).toHaveCount(0);
+  await expectAccessible(page, 'payment page: withdrawn for changes');
+  expect((await inbox.submission(first)).payment.transactions).toHaveLength(1);
+});
+
 test('a failed payment says so and can be tried again', async ({ page, request }) => {
   const inbox = new Inbox(request);
   await toReview(page, request);
@@ -295,5 +341,31 @@ test.describe('without JavaScript', () => {
     const reference = await page.locator('.antrag-reference').first().innerText();
     expect((await paymentOf(inbox, reference)).payment.transactions.map((t: any) => t.status)).toEqual(['CANCELED', 'PAYED']);
     expect(tokenOf(page)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('cancelled, the answers changed and sent again: a new application with the new fee', async ({ page, request }) => {
+    const inbox = new Inbox(request);
+    const form = new FormPage(page);
+    await form.open('meldebescheinigung');
+    const driver = new Driver(page, await definition(request, 'meldebescheinigung'));
+    await driver.fillAll(simple());
+    await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+    await atProvider(page);
+    await page.getByRole('button', { name: 'Zahlung scheitern lassen' }).click();
+    const first = await page.locator('.antrag-reference').innerText();
+    await page.getByRole('button', { name: 'Angaben ändern' }).click();
+    await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+    await page.getByRole('link', { name: 'Ändern Anzahl der Ausfertigungen' }).click();
+    await page.getByLabel('Anzahl der Ausfertigungen').fill('2');
+    await page.getByRole('button', { name: 'Zurück zur Übersicht' }).click();
+    await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('20,00\u00a0€');
+    await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+    await atProvider(page);
+    await page.getByRole('button', { name: 'Bezahlen' }).click();
+    await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+    const second = await page.locator('.antrag-reference').first().innerText();
+    expect(second).not.toBe(first);
+    expect((await paymentOf(inbox, second)).payment.transactions.map((t: any) => [t.status, t.amountCents])).toEqual([['PAYED', 2000]]);
+    expect((await inbox.submission(first)).status).toBe('withdrawn');
   });
 });
