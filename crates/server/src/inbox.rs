@@ -410,6 +410,7 @@ fn status_label(status: &str) -> &str {
         "received" => "eingegangen",
         "payment_pending" => "Gebühr noch nicht bezahlt",
         "unpaid" => "Gebühr nicht bezahlt (aufgegeben)",
+        "withdrawn" => "vor dem Bezahlen zum Ändern zurückgeholt, nicht gesendet",
         other => other,
     }
 }
