@@ -155,6 +155,9 @@ test('cancelled, then the answers changed on check your answers: the first appli
   await expect(page.getByRole('button', { name: /bezahlen/ })).toHaveCount(0);
   await expectAccessible(page, 'payment page: withdrawn for changes');
   expect((await inbox.submission(first)).payment.transactions).toHaveLength(1);
+  // Sent: the answers handed back are not kept in the browser's session — a new visit is a new form.
+  await form.open('meldebescheinigung');
+  await expect(page.locator('#f-person-nachname')).toHaveValue('');
 });
 
 test('a failed payment says so and can be tried again', async ({ page, request }) => {

@@ -443,7 +443,9 @@ pub async fn submit(
         idempotency_key: key.to_owned(),
         request_sha256,
     };
-    match accept(&state, &entry, application).await? {
+    let accepted = accept(&state, &entry, application).await?;
+    crate::pages::nojs::sent_by_the_app(&state, &headers, &entry, &accepted.0).await;
+    match accepted {
         (receipt, false) => {
             if fault == Some(crate::faults::Fault::DropAfterCommit) {
                 tracing::warn!(reference = %receipt.reference, "fault injection: dropping the response after commit");
