@@ -14,6 +14,42 @@ use serde_json::Value;
 
 use super::{Db, Store, StoreError};
 
+/// The schema of fees and payment transactions: SQLite's migration 6 and PostgreSQL's
+/// migration 2, the same text on both (`BIGINT` has integer affinity in SQLite). One live
+/// transaction per application is enforced by the database (a partial unique index); the
+/// built-in test payment provider keeps its records in `test_payments`.
+pub(super) const MIGRATION: &str = "ALTER TABLE submissions ADD COLUMN fee TEXT;
+    CREATE TABLE payment_transactions (
+        id TEXT PRIMARY KEY,
+        submission_id BIGINT NOT NULL REFERENCES submissions(id),
+        status TEXT NOT NULL,
+        amount_cents BIGINT NOT NULL,
+        provider_id TEXT,
+        url TEXT,
+        method TEXT,
+        provider_reference TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        next_check_at TEXT NOT NULL,
+        checks BIGINT NOT NULL DEFAULT 0,
+        expires_at TEXT NOT NULL,
+        return_to TEXT
+    );
+    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
+        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
+    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
+    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
+    CREATE TABLE test_payments (
+        id TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL,
+        gross_cents BIGINT NOT NULL,
+        method TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL
+    );";
+
 /// A statement argument.
 #[derive(Clone, Debug)]
 enum Arg {
