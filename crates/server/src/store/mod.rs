@@ -15,6 +15,7 @@ mod payments;
 pub mod postgres;
 mod relayed;
 mod sessions;
+mod sql;
 
 pub use payments::{Claim, PaymentCase, TestPayment, Transaction};
 pub use sessions::FormSession;

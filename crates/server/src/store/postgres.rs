@@ -354,24 +354,6 @@ impl Postgres {
     ) -> Result<u64, StoreError> {
         Ok(self.client().await?.execute(sql, params).await?)
     }
-
-    /// Run one query that answers one row.
-    pub(super) async fn query_one(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Row, StoreError> {
-        Ok(self.client().await?.query_one(sql, params).await?)
-    }
-
-    /// Run one query that answers at most one row.
-    pub(super) async fn query_opt(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.client().await?.query_opt(sql, params).await?)
-    }
 }
 
 /// A conflict that a second try resolves: the unique index met by a concurrent insert of the
