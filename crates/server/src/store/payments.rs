@@ -430,6 +430,11 @@ mod tests {
     use crate::store::testing::{backends, TestStore};
     use crate::store::SubmitOutcome;
 
+    /// A time on the test date (`antrag_testing::today()`), RFC 3339.
+    fn at(hh: u32, mm: u32, ss: u32) -> String {
+        format!("{}T{hh:02}:{mm:02}:{ss:02}Z", antrag_testing::today())
+    }
+
     #[tokio::test]
     async fn one_live_transaction_per_application_also_when_claimed_at_once() {
         for backend in backends().await {
@@ -449,35 +454,18 @@ mod tests {
             ("payment_pending", Some(2000.into()))
         );
         let claim = |id: &str| {
-            Transaction::claim(
-                id.into(),
-                case.submission_id,
-                2000,
-                "2026-12-03T12:00:00Z".into(),
-                "2026-12-03T12:00:30Z".into(),
-                "2026-12-03T14:00:00Z".into(),
-                None,
-            )
+            Transaction::claim(id.into(), case.submission_id, 2000, at(12, 0, 0), at(12, 0, 30), at(14, 0, 0), None)
         };
         // Eight requests (reloads, tabs, instances) claim at once: one wins, the others see it.
         let claims = futures_join(&store, (0..8).map(|i| claim(&format!("t{i}"))).collect()).await;
         let new_ones = claims.iter().filter(|c| **c == Claim::New).count();
         assert_eq!(new_ones, 1, "{claims:?}");
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        store
-            .transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), "2026-12-03T12:00:01Z".into())
-            .await
-            .unwrap();
+        store.transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), at(12, 0, 1)).await.unwrap();
         // Cancelled: history; a new try may claim.
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        assert!(store
-            .finish_transaction(&live, "CANCELED", None, None, None, "2026-12-03T12:01:00Z".into())
-            .await
-            .unwrap());
-        assert!(
-            !store.finish_transaction(&live, "PAYED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap(),
-            "final once"
-        );
+        assert!(store.finish_transaction(&live, "CANCELED", None, None, None, at(12, 1, 0)).await.unwrap());
+        assert!(!store.finish_transaction(&live, "PAYED", None, None, None, at(12, 1, 0)).await.unwrap(), "final once");
         assert_eq!(store.claim_transaction(claim("again")).await.unwrap(), Claim::New);
         let again = store.live_transaction(case.submission_id).await.unwrap().unwrap();
         // Opened in the same second as the cancelled one: still listed after it.
@@ -488,8 +476,8 @@ mod tests {
                 "PAYED",
                 Some("PAYPAL".into()),
                 Some("KZ".into()),
-                Some("2026-12-03T12:02:00Z".into()),
-                "2026-12-03T12:02:00Z".into()
+                Some(at(12, 2, 0)),
+                at(12, 2, 0)
             )
             .await
             .unwrap());
@@ -525,24 +513,27 @@ mod tests {
             let store = backend.open().await;
             let mut new = crate::store::tests::submission("k2", "h2");
             new.status = "payment_pending".into();
+            // Received on the test date, so that only the open transaction keeps it pending.
+            new.received_at = at(12, 0, 0);
             let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
             let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
             let t = Transaction::claim(
                 "x".into(),
                 case.submission_id,
                 500,
-                "2026-12-03T12:00:00Z".into(),
-                "2026-12-03T12:00:30Z".into(),
-                "2026-12-03T14:00:00Z".into(),
+                at(12, 0, 0),
+                at(12, 0, 30),
+                at(14, 0, 0),
                 None,
             );
             assert_eq!(store.claim_transaction(t.clone()).await.unwrap(), Claim::New);
-            assert!(store.due_transactions("2026-12-03T12:00:10Z".into(), 10).await.unwrap().is_empty());
-            assert_eq!(store.due_transactions("2026-12-03T12:00:30Z".into(), 10).await.unwrap().len(), 1);
+            assert!(store.due_transactions(at(12, 0, 10), 10).await.unwrap().is_empty());
+            assert_eq!(store.due_transactions(at(12, 0, 30), 10).await.unwrap().len(), 1);
             // Not given up while a transaction is open …
-            assert_eq!(store.expire_unpaid("2026-12-04T00:00:00Z".into()).await.unwrap(), 0);
+            let next_day = format!("{}T00:00:00Z", antrag_testing::today().add_days(1));
+            assert_eq!(store.expire_unpaid(next_day).await.unwrap(), 0);
             // … until it expires.
-            assert!(store.expire_transaction(&t, "2026-12-03T14:00:00Z".into()).await.unwrap());
+            assert!(store.expire_transaction(&t, at(14, 0, 0)).await.unwrap());
             assert_eq!(store.payment_case(receipt.status_token).await.unwrap().unwrap().status, "unpaid");
         }
     }
