@@ -184,8 +184,10 @@ mod tests {
         serde_json::from_value(json!({"purpose": "Meldebescheinigung", "items": items})).unwrap()
     }
 
+    /// The one test date (`antrag_testing::today()`, read as this crate's `Date`: the testing
+    /// crate links its own copy of the core).
     fn today() -> Date {
-        Date::new(2026, 12, 3).unwrap()
+        Date::parse_iso(&antrag_testing::today().to_string()).unwrap()
     }
 
     #[test]

@@ -670,22 +670,9 @@ pub async fn inbox_submission(
     let submission = found.ok_or_else(|| Problem::not_found("no submission has this reference"))?;
     let mut json = serde_json::to_value(&submission).map_err(|_| Problem::internal())?;
     // The fee and every payment transaction: what was asked, what was paid, and how.
-    if let Some(case) = state.store.payment_case(submission.receipt.status_token.clone()).await.map_err(internal)? {
-        if let Some(fee) = case.fee {
-            let transactions = state.store.transactions(case.submission_id).await.map_err(internal)?;
-            let paid = transactions.iter().find(|t| t.status == "PAYED");
-            json["payment"] = json!({
-                "fee": fee,
-                "status": match (case.status.as_str(), paid) {
-                    (_, Some(_)) => "paid",
-                    ("unpaid", _) => "unpaid",
-                    ("payment_pending", _) => "pending",
-                    _ => "not_charged",
-                },
-                "paymentInformation": paid.and_then(crate::payment::payment_information),
-                "transactions": transactions,
-            });
-        }
+    let token = submission.receipt.status_token.clone();
+    if let Some(summary) = crate::inbox::FeeSummary::load(&state.store, token).await.map_err(internal)? {
+        json["payment"] = summary.to_json();
     }
     Ok(Json(json).into_response())
 }

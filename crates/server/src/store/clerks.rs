@@ -2,10 +2,9 @@
 //! here with an expiry. Kept in the store (not in one process's memory), so every instance
 //! knows them and signing out revokes the session everywhere. Times are RFC 3339 (UTC).
 
-use rusqlite::params;
 use sha2::{Digest, Sha256};
 
-use super::{Db, Store, StoreError};
+use super::{Store, StoreError};
 use crate::shared::hex;
 
 fn digest(id: &str) -> String {
@@ -16,66 +15,31 @@ impl Store {
     /// Record a new session `id`, valid until `expires_at`.
     pub async fn open_inbox_session(&self, id: &str, expires_at: String) -> Result<(), StoreError> {
         let hash = digest(id);
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    conn.execute(
-                        "INSERT INTO inbox_sessions (id_sha256, expires_at) VALUES (?1, ?2)",
-                        params![hash, expires_at],
-                    )?;
-                    Ok(())
-                })
-                .await
-            }
-            Db::Postgres(db) => {
-                db.execute("INSERT INTO inbox_sessions (id_sha256, expires_at) VALUES ($1, $2)", &[&hash, &expires_at])
-                    .await?;
-                Ok(())
-            }
-        }
+        self.run(
+            "INSERT INTO inbox_sessions (id_sha256, expires_at) VALUES (?1, ?2)",
+            vec![hash.into(), expires_at.into()],
+        )
+        .await?;
+        Ok(())
     }
 
     /// Whether session `id` exists and has not expired at `now`.
     pub async fn inbox_session_valid(&self, id: &str, now: String) -> Result<bool, StoreError> {
         let hash = digest(id);
-        let n: i64 = match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    Ok(conn.query_row(
-                        "SELECT COUNT(*) FROM inbox_sessions WHERE id_sha256 = ?1 AND expires_at > ?2",
-                        params![hash, now],
-                        |r| r.get(0),
-                    )?)
-                })
-                .await?
-            }
-            Db::Postgres(db) => db
-                .query_one(
-                    "SELECT COUNT(*) FROM inbox_sessions WHERE id_sha256 = $1 AND expires_at > $2",
-                    &[&hash, &now],
-                )
-                .await?
-                .get(0),
-        };
+        let n = self
+            .scalar(
+                "SELECT COUNT(*) FROM inbox_sessions WHERE id_sha256 = ?1 AND expires_at > ?2",
+                vec![hash.into(), now.into()],
+            )
+            .await?;
         Ok(n > 0)
     }
 
     /// End session `id` (signing out).
     pub async fn close_inbox_session(&self, id: &str) -> Result<(), StoreError> {
         let hash = digest(id);
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    conn.execute("DELETE FROM inbox_sessions WHERE id_sha256 = ?1", params![hash])?;
-                    Ok(())
-                })
-                .await
-            }
-            Db::Postgres(db) => {
-                db.execute("DELETE FROM inbox_sessions WHERE id_sha256 = $1", &[&hash]).await?;
-                Ok(())
-            }
-        }
+        self.run("DELETE FROM inbox_sessions WHERE id_sha256 = ?1", vec![hash.into()]).await?;
+        Ok(())
     }
 
     /// Delete sessions that expired before `now`; returns how many.

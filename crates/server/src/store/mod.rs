@@ -16,6 +16,7 @@ mod payments;
 pub mod postgres;
 mod relayed;
 mod sessions;
+mod sql;
 
 pub use changing::Withdrawn;
 pub use payments::{Claim, PaymentCase, TestPayment, Transaction};
@@ -91,37 +92,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
     // 6: fees and payment transactions (see payments.rs): one live transaction per
     // application, enforced by the database; the built-in test payment provider's records.
-    "ALTER TABLE submissions ADD COLUMN fee TEXT;
-    CREATE TABLE payment_transactions (
-        id TEXT PRIMARY KEY,
-        submission_id BIGINT NOT NULL REFERENCES submissions(id),
-        status TEXT NOT NULL,
-        amount_cents BIGINT NOT NULL,
-        provider_id TEXT,
-        url TEXT,
-        method TEXT,
-        provider_reference TEXT,
-        paid_at TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        next_check_at TEXT NOT NULL,
-        checks BIGINT NOT NULL DEFAULT 0,
-        expires_at TEXT NOT NULL,
-        return_to TEXT
-    );
-    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
-        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
-    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
-    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
-    CREATE TABLE test_payments (
-        id TEXT PRIMARY KEY,
-        request TEXT NOT NULL,
-        status TEXT NOT NULL,
-        gross_cents BIGINT NOT NULL,
-        method TEXT,
-        paid_at TEXT,
-        created_at TEXT NOT NULL
-    );",
+    payments::MIGRATION,
 ];
 
 /// Storage errors.

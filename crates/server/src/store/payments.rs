@@ -6,175 +6,50 @@
 //! or second instance can open a second charge: whoever inserts second is told about the
 //! first. `FAILED`, `CANCELED` and `EXPIRED` ones are history; a new try may follow them.
 //!
-//! The statements are written once with `?N` placeholders and run on either database.
+//! The statements are written once with `?N` placeholders and run on either database
+//! ([`super::sql`]).
 
-use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Db, Store, StoreError};
+use super::sql::Cell;
+use super::{Store, StoreError};
 
-/// A statement argument.
-#[derive(Clone, Debug)]
-enum Arg {
-    Text(String),
-    Int(i64),
-    Null,
-}
-
-impl From<&str> for Arg {
-    fn from(s: &str) -> Arg {
-        Arg::Text(s.to_owned())
-    }
-}
-
-impl From<String> for Arg {
-    fn from(s: String) -> Arg {
-        Arg::Text(s)
-    }
-}
-
-impl From<i64> for Arg {
-    fn from(n: i64) -> Arg {
-        Arg::Int(n)
-    }
-}
-
-impl From<Option<String>> for Arg {
-    fn from(s: Option<String>) -> Arg {
-        s.map_or(Arg::Null, Arg::Text)
-    }
-}
-
-impl rusqlite::ToSql for Arg {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(match self {
-            Arg::Text(s) => ToSqlOutput::Borrowed(rusqlite::types::ValueRef::Text(s.as_bytes())),
-            Arg::Int(n) => ToSqlOutput::Owned(SqlValue::Integer(*n)),
-            Arg::Null => ToSqlOutput::Owned(SqlValue::Null),
-        })
-    }
-}
-
-/// One column of a result row.
-#[derive(Clone, Debug)]
-enum Cell {
-    Text(String),
-    Int(i64),
-    Null,
-}
-
-impl Cell {
-    fn text(&self) -> Option<String> {
-        match self {
-            Cell::Text(s) => Some(s.clone()),
-            Cell::Int(n) => Some(n.to_string()),
-            Cell::Null => None,
-        }
-    }
-
-    fn string(&self) -> String {
-        self.text().unwrap_or_default()
-    }
-
-    fn int(&self) -> i64 {
-        match self {
-            Cell::Int(n) => *n,
-            Cell::Text(s) => s.parse().unwrap_or(0),
-            Cell::Null => 0,
-        }
-    }
-}
-
-/// `?N` placeholders as PostgreSQL writes them (`$N`).
-fn dollar(sql: &str) -> String {
-    sql.replace('?', "$")
-}
-
-impl Store {
-    /// Run a statement; rows changed.
-    async fn run(&self, sql: &'static str, args: Vec<Arg>) -> Result<u64, StoreError> {
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| Ok(conn.execute(sql, rusqlite::params_from_iter(args.iter()))? as u64))
-                    .await
-            }
-            Db::Postgres(db) => {
-                let (texts, ints) = pg_args(&args);
-                let params = pg_params(&args, &texts, &ints);
-                db.execute(&dollar(sql), &params).await
-            }
-        }
-    }
-
-    /// Run a query; its rows.
-    async fn rows(&self, sql: &'static str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, StoreError> {
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    let mut stmt = conn.prepare_cached(sql)?;
-                    let n = stmt.column_count();
-                    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                        (0..n)
-                            .map(|i| {
-                                Ok(match r.get::<_, SqlValue>(i)? {
-                                    SqlValue::Text(s) => Cell::Text(s),
-                                    SqlValue::Integer(n) => Cell::Int(n),
-                                    SqlValue::Real(f) => Cell::Int(f as i64),
-                                    SqlValue::Null | SqlValue::Blob(_) => Cell::Null,
-                                })
-                            })
-                            .collect::<rusqlite::Result<Vec<Cell>>>()
-                    })?;
-                    Ok(rows.collect::<Result<Vec<_>, _>>()?)
-                })
-                .await
-            }
-            Db::Postgres(db) => {
-                let (texts, ints) = pg_args(&args);
-                let params = pg_params(&args, &texts, &ints);
-                let client = db.client().await?;
-                let rows = client.query(&dollar(sql), &params).await?;
-                Ok(rows
-                    .iter()
-                    .map(|row| {
-                        (0..row.len())
-                            .map(|i| match *row.columns()[i].type_() {
-                                tokio_postgres::types::Type::INT8 => {
-                                    row.get::<_, Option<i64>>(i).map_or(Cell::Null, Cell::Int)
-                                }
-                                tokio_postgres::types::Type::INT4 => {
-                                    row.get::<_, Option<i32>>(i).map_or(Cell::Null, |n| Cell::Int(n.into()))
-                                }
-                                _ => row.get::<_, Option<String>>(i).map_or(Cell::Null, Cell::Text),
-                            })
-                            .collect()
-                    })
-                    .collect())
-            }
-        }
-    }
-}
-
-fn pg_args(args: &[Arg]) -> (Vec<Option<String>>, Vec<i64>) {
-    let texts = args.iter().map(|a| if let Arg::Text(s) = a { Some(s.clone()) } else { None }).collect();
-    let ints = args.iter().map(|a| if let Arg::Int(n) = a { *n } else { 0 }).collect();
-    (texts, ints)
-}
-
-fn pg_params<'a>(
-    args: &[Arg],
-    texts: &'a [Option<String>],
-    ints: &'a [i64],
-) -> Vec<&'a (dyn tokio_postgres::types::ToSql + Sync)> {
-    args.iter()
-        .enumerate()
-        .map(|(i, a)| match a {
-            Arg::Int(_) => &ints[i] as &(dyn tokio_postgres::types::ToSql + Sync),
-            Arg::Text(_) | Arg::Null => &texts[i] as &(dyn tokio_postgres::types::ToSql + Sync),
-        })
-        .collect()
-}
+/// The schema of fees and payment transactions: SQLite's migration 6 and PostgreSQL's
+/// migration 2, the same text on both (`BIGINT` has integer affinity in SQLite). One live
+/// transaction per application is enforced by the database (a partial unique index); the
+/// built-in test payment provider keeps its records in `test_payments`.
+pub(super) const MIGRATION: &str = "ALTER TABLE submissions ADD COLUMN fee TEXT;
+    CREATE TABLE payment_transactions (
+        id TEXT PRIMARY KEY,
+        submission_id BIGINT NOT NULL REFERENCES submissions(id),
+        status TEXT NOT NULL,
+        amount_cents BIGINT NOT NULL,
+        provider_id TEXT,
+        url TEXT,
+        method TEXT,
+        provider_reference TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        next_check_at TEXT NOT NULL,
+        checks BIGINT NOT NULL DEFAULT 0,
+        expires_at TEXT NOT NULL,
+        return_to TEXT
+    );
+    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
+        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
+    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
+    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
+    CREATE TABLE test_payments (
+        id TEXT PRIMARY KEY,
+        request TEXT NOT NULL,
+        status TEXT NOT NULL,
+        gross_cents BIGINT NOT NULL,
+        method TEXT,
+        paid_at TEXT,
+        created_at TEXT NOT NULL
+    );";
 
 /// An application with a fee, as the payment pages need it.
 #[derive(Clone, Debug)]
@@ -583,6 +458,11 @@ mod tests {
     use crate::store::testing::{backends, TestStore};
     use crate::store::SubmitOutcome;
 
+    /// A time on the test date (`antrag_testing::today()`), RFC 3339.
+    fn at(hh: u32, mm: u32, ss: u32) -> String {
+        format!("{}T{hh:02}:{mm:02}:{ss:02}Z", antrag_testing::today())
+    }
+
     #[tokio::test]
     async fn one_live_transaction_per_application_also_when_claimed_at_once() {
         for backend in backends().await {
@@ -602,35 +482,18 @@ mod tests {
             ("payment_pending", Some(2000.into()))
         );
         let claim = |id: &str| {
-            Transaction::claim(
-                id.into(),
-                case.submission_id,
-                2000,
-                "2026-12-03T12:00:00Z".into(),
-                "2026-12-03T12:00:30Z".into(),
-                "2026-12-03T14:00:00Z".into(),
-                None,
-            )
+            Transaction::claim(id.into(), case.submission_id, 2000, at(12, 0, 0), at(12, 0, 30), at(14, 0, 0), None)
         };
         // Eight requests (reloads, tabs, instances) claim at once: one wins, the others see it.
         let claims = futures_join(&store, (0..8).map(|i| claim(&format!("t{i}"))).collect()).await;
         let new_ones = claims.iter().filter(|c| **c == Claim::New).count();
         assert_eq!(new_ones, 1, "{claims:?}");
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        store
-            .transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), "2026-12-03T12:00:01Z".into())
-            .await
-            .unwrap();
+        store.transaction_created(live.id.clone(), "p1".into(), "/pay/p1".into(), at(12, 0, 1)).await.unwrap();
         // Cancelled: history; a new try may claim.
         let live = store.live_transaction(case.submission_id).await.unwrap().unwrap();
-        assert!(store
-            .finish_transaction(&live, "CANCELED", None, None, None, "2026-12-03T12:01:00Z".into())
-            .await
-            .unwrap());
-        assert!(
-            !store.finish_transaction(&live, "PAYED", None, None, None, "2026-12-03T12:01:00Z".into()).await.unwrap(),
-            "final once"
-        );
+        assert!(store.finish_transaction(&live, "CANCELED", None, None, None, at(12, 1, 0)).await.unwrap());
+        assert!(!store.finish_transaction(&live, "PAYED", None, None, None, at(12, 1, 0)).await.unwrap(), "final once");
         assert_eq!(store.claim_transaction(claim("again")).await.unwrap(), Claim::New);
         let again = store.live_transaction(case.submission_id).await.unwrap().unwrap();
         // Opened in the same second as the cancelled one: still listed after it.
@@ -641,8 +504,8 @@ mod tests {
                 "PAYED",
                 Some("PAYPAL".into()),
                 Some("KZ".into()),
-                Some("2026-12-03T12:02:00Z".into()),
-                "2026-12-03T12:02:00Z".into()
+                Some(at(12, 2, 0)),
+                at(12, 2, 0)
             )
             .await
             .unwrap());
@@ -678,24 +541,27 @@ mod tests {
             let store = backend.open().await;
             let mut new = crate::store::tests::submission("k2", "h2");
             new.status = "payment_pending".into();
+            // Received on the test date, so that only the open transaction keeps it pending.
+            new.received_at = at(12, 0, 0);
             let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else { panic!("not stored") };
             let case = store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap();
             let t = Transaction::claim(
                 "x".into(),
                 case.submission_id,
                 500,
-                "2026-12-03T12:00:00Z".into(),
-                "2026-12-03T12:00:30Z".into(),
-                "2026-12-03T14:00:00Z".into(),
+                at(12, 0, 0),
+                at(12, 0, 30),
+                at(14, 0, 0),
                 None,
             );
             assert_eq!(store.claim_transaction(t.clone()).await.unwrap(), Claim::New);
-            assert!(store.due_transactions("2026-12-03T12:00:10Z".into(), 10).await.unwrap().is_empty());
-            assert_eq!(store.due_transactions("2026-12-03T12:00:30Z".into(), 10).await.unwrap().len(), 1);
+            assert!(store.due_transactions(at(12, 0, 10), 10).await.unwrap().is_empty());
+            assert_eq!(store.due_transactions(at(12, 0, 30), 10).await.unwrap().len(), 1);
             // Not given up while a transaction is open …
-            assert_eq!(store.expire_unpaid("2026-12-04T00:00:00Z".into()).await.unwrap(), 0);
+            let next_day = format!("{}T00:00:00Z", antrag_testing::today().add_days(1));
+            assert_eq!(store.expire_unpaid(next_day).await.unwrap(), 0);
             // … until it expires.
-            assert!(store.expire_transaction(&t, "2026-12-03T14:00:00Z".into()).await.unwrap());
+            assert!(store.expire_transaction(&t, at(14, 0, 0)).await.unwrap());
             assert_eq!(store.payment_case(receipt.status_token).await.unwrap().unwrap().status, "unpaid");
         }
     }

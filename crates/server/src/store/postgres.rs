@@ -77,37 +77,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
     // 2: fees and payment transactions (SQLite's migration 6).
-    "ALTER TABLE submissions ADD COLUMN fee TEXT;
-    CREATE TABLE payment_transactions (
-        id TEXT PRIMARY KEY,
-        submission_id BIGINT NOT NULL REFERENCES submissions(id),
-        status TEXT NOT NULL,
-        amount_cents BIGINT NOT NULL,
-        provider_id TEXT,
-        url TEXT,
-        method TEXT,
-        provider_reference TEXT,
-        paid_at TEXT,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        next_check_at TEXT NOT NULL,
-        checks BIGINT NOT NULL DEFAULT 0,
-        expires_at TEXT NOT NULL,
-        return_to TEXT
-    );
-    CREATE UNIQUE INDEX payment_transactions_one_live ON payment_transactions(submission_id)
-        WHERE status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH');
-    CREATE INDEX payment_transactions_by_submission ON payment_transactions(submission_id);
-    CREATE INDEX payment_transactions_due ON payment_transactions(next_check_at) WHERE status = 'INITIAL';
-    CREATE TABLE test_payments (
-        id TEXT PRIMARY KEY,
-        request TEXT NOT NULL,
-        status TEXT NOT NULL,
-        gross_cents BIGINT NOT NULL,
-        method TEXT,
-        paid_at TEXT,
-        created_at TEXT NOT NULL
-    );",
+    super::payments::MIGRATION,
 ];
 
 /// Key of the advisory lock under which migrations run (any fixed number of ours).
@@ -383,24 +353,6 @@ impl Postgres {
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> Result<u64, StoreError> {
         Ok(self.client().await?.execute(sql, params).await?)
-    }
-
-    /// Run one query that answers one row.
-    pub(super) async fn query_one(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Row, StoreError> {
-        Ok(self.client().await?.query_one(sql, params).await?)
-    }
-
-    /// Run one query that answers at most one row.
-    pub(super) async fn query_opt(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.client().await?.query_opt(sql, params).await?)
     }
 }
 

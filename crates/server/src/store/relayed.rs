@@ -4,9 +4,7 @@
 //! instance on the same store — continues them. Entries expire with the submission's lifetime
 //! and are purged with the other expired records.
 
-use rusqlite::params;
-
-use super::{Db, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     /// Remember that submission `id` to `destination` was created through the relay, until
@@ -24,68 +22,30 @@ impl Store {
         if !self.relayed_room(now, capacity).await? {
             return Ok(false);
         }
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    conn.execute(
-                        "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES (?1, ?2, ?3)
-                         ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
-                        params![id, destination, expires_at],
-                    )?;
-                    Ok(())
-                })
-                .await?
-            }
-            Db::Postgres(db) => {
-                db.execute(
-                    "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES ($1, $2, $3)
-                     ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
-                    &[&id, &destination, &expires_at],
-                )
-                .await?;
-            }
-        }
+        self.run(
+            "INSERT INTO relayed_submissions (id, destination, expires_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET destination = excluded.destination, expires_at = excluded.expires_at",
+            vec![id.into(), destination.into(), expires_at.into()],
+        )
+        .await?;
         Ok(true)
     }
 
     /// Whether the relay may take new submissions: fewer than `capacity` live at `now`.
     pub async fn relayed_room(&self, now: String, capacity: usize) -> Result<bool, StoreError> {
-        let live: i64 = match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    Ok(conn.query_row(
-                        "SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1",
-                        params![now],
-                        |r| r.get(0),
-                    )?)
-                })
-                .await?
-            }
-            Db::Postgres(db) => {
-                db.query_one("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > $1", &[&now]).await?.get(0)
-            }
-        };
+        let live =
+            self.scalar("SELECT COUNT(*) FROM relayed_submissions WHERE expires_at > ?1", vec![now.into()]).await?;
         Ok((live as usize) < capacity)
     }
 
     /// Whether submission `id` was created through the relay and has not expired at `now`.
     pub async fn is_relayed(&self, id: String, now: String) -> Result<bool, StoreError> {
-        let found: i64 = match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    Ok(conn.query_row(
-                        "SELECT COUNT(*) FROM relayed_submissions WHERE id = ?1 AND expires_at > ?2",
-                        params![id, now],
-                        |r| r.get(0),
-                    )?)
-                })
-                .await?
-            }
-            Db::Postgres(db) => db
-                .query_one("SELECT COUNT(*) FROM relayed_submissions WHERE id = $1 AND expires_at > $2", &[&id, &now])
-                .await?
-                .get(0),
-        };
+        let found = self
+            .scalar(
+                "SELECT COUNT(*) FROM relayed_submissions WHERE id = ?1 AND expires_at > ?2",
+                vec![id.into(), now.into()],
+            )
+            .await?;
         Ok(found > 0)
     }
 

@@ -3,10 +3,9 @@
 //! Expired sessions are purged with the unclaimed uploads.
 
 use antrag_core::Answers;
-use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::{Db, Store, StoreError};
+use super::{Store, StoreError};
 
 /// One form's answers in a session.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -27,33 +26,17 @@ impl Store {
         form_id: String,
         now: String,
     ) -> Result<Option<FormSession>, StoreError> {
-        let row: Option<(String, String, Option<String>)> = match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    Ok(conn
-                        .query_row(
-                            "SELECT form_version, answers, receipt FROM form_sessions
-                             WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
-                            params![session, form_id, now],
-                            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                        )
-                        .optional()?)
-                })
-                .await?
-            }
-            Db::Postgres(db) => db
-                .query_opt(
-                    "SELECT form_version, answers, receipt FROM form_sessions
-                     WHERE session = $1 AND form_id = $2 AND expires_at > $3",
-                    &[&session, &form_id, &now],
-                )
-                .await?
-                .map(|r| (r.get(0), r.get(1), r.get(2))),
-        };
-        Ok(row.map(|(form_version, answers, receipt)| FormSession {
-            form_version,
-            answers: serde_json::from_str(&answers).unwrap_or_default(),
-            receipt: receipt.and_then(|r| serde_json::from_str(&r).ok()),
+        let rows = self
+            .rows(
+                "SELECT form_version, answers, receipt FROM form_sessions
+                 WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
+                vec![session.into(), form_id.into(), now.into()],
+            )
+            .await?;
+        Ok(rows.first().map(|r| FormSession {
+            form_version: r[0].string(),
+            answers: serde_json::from_str(&r[1].string()).unwrap_or_default(),
+            receipt: r[2].text().and_then(|receipt| serde_json::from_str(&receipt).ok()),
         }))
     }
 
@@ -67,34 +50,23 @@ impl Store {
     ) -> Result<(), StoreError> {
         let answers = Value::Object(value.answers).to_string();
         let receipt = value.receipt.map(|r| r.to_string());
-        match &self.db {
-            Db::Sqlite(conn) => {
-                self.with(conn, move |conn| {
-                    conn.execute(
-                        "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                         ON CONFLICT (session, form_id) DO UPDATE SET
-                           form_version = excluded.form_version, answers = excluded.answers,
-                           receipt = excluded.receipt, expires_at = excluded.expires_at",
-                        params![session, form_id, value.form_version, answers, receipt, expires_at],
-                    )?;
-                    Ok(())
-                })
-                .await
-            }
-            Db::Postgres(db) => {
-                db.execute(
-                    "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (session, form_id) DO UPDATE SET
-                       form_version = excluded.form_version, answers = excluded.answers,
-                       receipt = excluded.receipt, expires_at = excluded.expires_at",
-                    &[&session, &form_id, &value.form_version, &answers, &receipt, &expires_at],
-                )
-                .await?;
-                Ok(())
-            }
-        }
+        self.run(
+            "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (session, form_id) DO UPDATE SET
+               form_version = excluded.form_version, answers = excluded.answers,
+               receipt = excluded.receipt, expires_at = excluded.expires_at",
+            vec![
+                session.into(),
+                form_id.into(),
+                value.form_version.into(),
+                answers.into(),
+                receipt.into(),
+                expires_at.into(),
+            ],
+        )
+        .await?;
+        Ok(())
     }
 
     /// Delete sessions that expired before `now`; returns how many.
