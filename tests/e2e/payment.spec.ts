@@ -148,6 +148,7 @@ test('cancelled, then the answers changed on check your answers: the first appli
   const withdrawn = await inbox.submission(first);
   expect(withdrawn.status).toBe('withdrawn');
   expect(withdrawn.payload).toEqual({});
+  expect(withdrawn.payment.status).toBe('withdrawn');
   expect(withdrawn.payment.transactions.map((t: any) => t.status)).toEqual(['CANCELED']);
   // Its payment page says so, and opens no payment any more.
   await page.goto(`/zahlung/${firstToken}/start`);

@@ -396,7 +396,7 @@ impl FeeSummary {
         Ok(Some(FeeSummary { fee, status: case.status, transactions }))
     }
 
-    /// As the clerk API writes it: the fee, `paid`, `unpaid`, `pending` or `not_charged`, the
+    /// As the clerk API writes it: the fee, `paid`, `unpaid`, `pending`, `withdrawn` or `not_charged`, the
     /// paid transaction's payment information (XBezahldienste), every transaction.
     pub fn to_json(&self) -> Value {
         let paid = self.transactions.iter().find(|t| t.status == "PAYED");
@@ -406,6 +406,7 @@ impl FeeSummary {
                 (_, Some(_)) => "paid",
                 ("unpaid", _) => "unpaid",
                 ("payment_pending", _) => "pending",
+                ("withdrawn", _) => "withdrawn",
                 _ => "not_charged",
             },
             "paymentInformation": paid.and_then(crate::payment::payment_information),
@@ -481,7 +482,12 @@ mod tests {
         assert_eq!(json["paymentInformation"]["transactionTimestamp"], at("12:05:00").as_str());
         assert_eq!(json["transactions"].as_array().map(Vec::len), Some(2));
         // Not paid (yet): no payment information; the application's status in the API's words.
-        for (status, expected) in [("payment_pending", "pending"), ("unpaid", "unpaid"), ("received", "not_charged")] {
+        for (status, expected) in [
+            ("payment_pending", "pending"),
+            ("unpaid", "unpaid"),
+            ("withdrawn", "withdrawn"),
+            ("received", "not_charged"),
+        ] {
             let open =
                 FeeSummary { status: status.into(), transactions: vec![tried("t1", "CANCELED")], ..summary.clone() };
             let json = open.to_json();

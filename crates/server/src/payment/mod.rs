@@ -397,21 +397,18 @@ pub fn payment_information(t: &Transaction) -> Option<Value> {
 mod tests {
     use super::*;
 
+    /// An RFC 3339 time on the test day (`antrag_testing::today()`).
+    fn at(hh: u8, mm: u8) -> String {
+        format!("{}T{hh:02}:{mm:02}:00Z", antrag_testing::today())
+    }
+
     fn paid() -> Transaction {
-        let mut t = Transaction::claim(
-            "req-1".into(),
-            1,
-            2000,
-            "2026-12-03T12:00:00Z".into(),
-            String::new(),
-            String::new(),
-            None,
-        );
+        let mut t = Transaction::claim("req-1".into(), 1, 2000, at(12, 0), String::new(), String::new(), None);
         t.status = "PAYED".into();
         t.provider_id = Some("tx-1".into());
         t.provider_reference = Some("KZ-1".into());
         t.method = Some("creditcard".into());
-        t.paid_at = Some("2026-12-03T12:01:00Z".into());
+        t.paid_at = Some(at(12, 1));
         t
     }
 
@@ -421,7 +418,7 @@ mod tests {
         assert_eq!(
             info,
             json!({"transactionId": "tx-1", "transactionReference": "KZ-1", "paymentMethod": "CREDITCARD", "status": "BOOKED",
-                   "grossAmount": 20.0, "transactionTimestamp": "2026-12-03T12:01:00Z"})
+                   "grossAmount": 20.0, "transactionTimestamp": at(12, 1)})
         );
         let mut open = paid();
         open.status = "INITIAL".into();
@@ -452,8 +449,7 @@ mod tests {
         .unwrap();
         let fee = json!({"totalCents": 2000, "items": [{"id": "MEB", "label": "Einfach", "quantity": 2, "unitCents": 1000, "totalCents": 2000}]});
         let t = Transaction::claim("req-1".into(), 1, 2000, String::new(), String::new(), String::new(), None);
-        let request =
-            payment_request(&t, "MEB-2026-000001", &fee, &payment, "https://x/zahlung/t", "2026-12-03T12:00:00Z");
+        let request = payment_request(&t, "MEB-2026-000001", &fee, &payment, "https://x/zahlung/t", &at(12, 0));
         assert_eq!(request["purpose"], "MEB-2026-000001");
         assert_eq!(request["grossAmount"], json!(20.0));
         assert_eq!(request["items"][0]["quantity"], 2);

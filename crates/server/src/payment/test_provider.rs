@@ -122,8 +122,10 @@ async fn status(State(state): State<AppState>, Path((_, _, id)): Path<(String, S
 async fn known(state: &AppState, id: &str) -> Result<TestPayment, Response> {
     match state.store.test_payment(id.to_owned()).await {
         Ok(Some(p)) => Ok(p),
-        Ok(None) => Err((StatusCode::NOT_FOUND, Html(frame("Unbekannte Zahlung", "<p>Diese Zahlung gibt es nicht.</p>")))
-            .into_response()),
+        Ok(None) => {
+            Err((StatusCode::NOT_FOUND, Html(frame("Unbekannte Zahlung", "<p>Diese Zahlung gibt es nicht.</p>")))
+                .into_response())
+        }
         Err(e) => Err(crate::api::internal(e).into_response()),
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::sql::Cell;
-use super::{Store, StoreError};
+use super::{Db, Store, StoreError};
 
 /// The schema of fees and payment transactions: SQLite's migration 6 and PostgreSQL's
 /// migration 2, the same text on both (`BIGINT` has integer affinity in SQLite). One live
@@ -229,7 +229,8 @@ impl Store {
             if let Some(live) = self.live_transaction(new.submission_id).await? {
                 return Ok(Claim::Existing(Box::new(live)));
             }
-            let status = self.rows("SELECT status FROM submissions WHERE id = ?1", vec![new.submission_id.into()]).await?;
+            let status =
+                self.rows("SELECT status FROM submissions WHERE id = ?1", vec![new.submission_id.into()]).await?;
             if status.first().is_none_or(|r| r[0].string() != "payment_pending") {
                 return Ok(Claim::Closed);
             }
