@@ -444,7 +444,7 @@ pub async fn submit(
         request_sha256,
     };
     let accepted = accept(&state, &entry, application).await?;
-    crate::pages::nojs::sent_by_the_app(&state, &headers, &entry, &accepted.0).await;
+    crate::pages::sent_by_the_app(&state, &headers, &entry, receipt_json(&accepted.0)).await;
     match accepted {
         (receipt, false) => {
             if fault == Some(crate::faults::Fault::DropAfterCommit) {
@@ -671,7 +671,7 @@ pub async fn inbox_submission(
     let mut json = serde_json::to_value(&submission).map_err(|_| Problem::internal())?;
     // The fee and every payment transaction: what was asked, what was paid, and how.
     let token = submission.receipt.status_token.clone();
-    if let Some(summary) = crate::inbox::FeeSummary::load(&state.store, token).await.map_err(internal)? {
+    if let Some(summary) = crate::payment::FeeSummary::load(&state.store, token).await.map_err(internal)? {
         json["payment"] = summary.to_json();
     }
     Ok(Json(json).into_response())

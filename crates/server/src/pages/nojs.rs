@@ -488,28 +488,6 @@ pub(crate) async fn open_review(
     Ok(with_session_cookie(to_review, &sid, new_session))
 }
 
-/// An application the app sent through the JSON API from a page that had this browser's form
-/// session (answers handed back by [`open_review`]): the session keeps no answers any more,
-/// only the receipt, as when it is sent without JavaScript — a later visit starts a new form.
-pub(crate) async fn sent_by_the_app(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    entry: &Entry,
-    receipt: &crate::store::Receipt,
-) {
-    let Some(sid) = session_id(headers) else { return };
-    let Some(session) = load_session(state, &sid, entry).await else { return };
-    let sent = FormSession {
-        answers: antrag_core::Answers::new(),
-        receipt: Some(crate::api::receipt_json(receipt)),
-        ..session
-    };
-    let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
-    if let Err(e) = state.store.save_form_session(sid, entry.form.def().id.clone(), sent, expires).await {
-        tracing::warn!(error = %e, "a form session's answers could not be cleared after sending");
-    }
-}
-
 /// A step's address slug (its id).
 fn slug(entry: &Entry, step: usize) -> String {
     entry.form.def().steps().get(step).map(|s| s.id.to_owned()).unwrap_or_default()

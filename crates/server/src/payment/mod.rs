@@ -17,7 +17,10 @@
 
 pub mod pages;
 pub mod routes;
+mod summary;
 pub mod test_provider;
+
+pub use summary::FeeSummary;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
