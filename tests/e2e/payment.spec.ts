@@ -120,7 +120,18 @@ test('cancelled, then the answers changed on check your answers: the first appli
   await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
   const first = await page.locator('.antrag-reference').innerText();
   const firstToken = tokenOf(page);
+  // Someone else who knows the status token (the host page, the provider) cannot take it back.
+  const stranger = await request.post(`/zahlung/${firstToken}/aendern`, { maxRedirects: 0 });
+  expect([stranger.status(), stranger.headers()['location']]).toEqual([303, `/zahlung/${firstToken}`]);
+  expect((await paymentOf(inbox, first)).status).toBe('payment_pending');
+  await expect(page.getByText('Wenn Sie Ihre Angaben ändern, wird dieser Antrag nicht gesendet.')).toBeVisible();
   await page.getByRole('button', { name: 'Angaben ändern' }).click();
+  await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+  // Back to the payment page (as after a double click whose first answer got lost): taken back
+  // already, and the answers can be had again.
+  await page.goto(`/zahlung/${firstToken}`);
+  await expect(page.getByRole('heading', { name: 'Antrag zum Ändern zurückgeholt' })).toBeVisible();
+  await page.getByRole('button', { name: 'Zu Ihren Angaben' }).click();
   // Check your answers again, with every answer given.
   await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
   await expect(page.locator('.antrag-summary-list').first()).toContainText(simple().person.nachname);

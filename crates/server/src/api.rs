@@ -455,7 +455,11 @@ pub async fn submit(
                 tracing::warn!(reference = %receipt.reference, "fault injection: no answer after commit");
                 std::future::pending::<()>().await;
             }
-            Ok(receipt_response(StatusCode::CREATED, &receipt, false))
+            let mut response = receipt_response(StatusCode::CREATED, &receipt, false);
+            if let Some(cookie) = crate::payment::routes::change_cookie(&state, &headers, &receipt).await {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
         }
         (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),
     }

@@ -232,6 +232,10 @@ pub async fn serve_on(listener: tokio::net::TcpListener, state: AppState) -> std
             if let Err(error) = store.purge_form_sessions(clock.now_rfc3339()).await {
                 tracing::error!(%error, "purging expired sessions failed");
             }
+            let handed_back = crate::clock::rfc3339(clock.now() - time::Duration::hours(crate::store::KEPT_HOURS));
+            if let Err(error) = store.purge_withdrawn(handed_back).await {
+                tracing::error!(%error, "clearing the answers of withdrawn applications failed");
+            }
             match store.purge_orphan_files(orphan_age).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(removed = n, "files without a record purged"),

@@ -115,7 +115,7 @@ pub async fn post(
         );
     }
     let handled = if on_review {
-        summary(&state, &entry, &lang, &sid, &mut session, action).await
+        summary(&state, &entry, &lang, &sid, &mut session, action, &headers).await
     } else {
         let Some(step) = def.steps().iter().position(|s| s.id == step_slug) else {
             return problem(Problem::bad_request(format!("this form has no step \"{step_slug}\"")));
@@ -338,6 +338,7 @@ async fn summary(
     sid: &str,
     session: &mut FormSession,
     action: Action,
+    headers: &axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let ctx = antrag_core::Context::on(state.clock.today());
     match action {
@@ -360,11 +361,20 @@ async fn summary(
                 request_sha256,
             };
             match crate::api::accept(state, entry, application).await {
-                Ok((receipt, _)) if receipt.status == "payment_pending" => {
+                Ok((receipt, replayed)) if receipt.status == "payment_pending" => {
                     // Stored; sent once paid: to the payment (its page takes over from here).
                     session.receipt = Some(crate::api::receipt_json(&receipt));
-                    Ok(axum::response::Redirect::to(&format!("/zahlung/{}/start", receipt.status_token))
-                        .into_response())
+                    let mut response =
+                        axum::response::Redirect::to(&format!("/zahlung/{}/start", receipt.status_token))
+                            .into_response();
+                    let cookie = match replayed {
+                        false => crate::payment::routes::change_cookie(state, headers, &receipt).await,
+                        true => None,
+                    };
+                    if let Some(cookie) = cookie {
+                        response.headers_mut().append(header::SET_COOKIE, cookie);
+                    }
+                    Ok(response)
                 }
                 Ok((receipt, _)) => {
                     session.receipt = Some(crate::api::receipt_json(&receipt));

@@ -63,6 +63,8 @@ struct Words {
     new: &'static str,
     unknown: &'static str,
     change: &'static str,
+    change_hint: &'static str,
+    withdrawn_title: &'static str,
     withdrawn: &'static str,
     to_answers: &'static str,
 }
@@ -94,6 +96,8 @@ const DE: Words = Words {
     new: "Einen weiteren Antrag stellen",
     unknown: "Diese Zahlungsseite gibt es nicht. Prüfen Sie die Adresse.",
     change: "Angaben ändern",
+    change_hint: "Wenn Sie Ihre Angaben ändern, wird dieser Antrag nicht gesendet. Senden Sie die geänderten Angaben, bekommen Sie eine neue Vorgangsnummer und zahlen die Gebühr dafür.",
+    withdrawn_title: "Antrag zum Ändern zurückgeholt",
     withdrawn: "Sie haben Ihre Angaben zum Ändern zurückgeholt. Dieser Antrag wurde nicht gesendet und nichts wurde abgebucht. Senden Sie Ihre geänderten Angaben, bekommen Sie eine neue Vorgangsnummer.",
     to_answers: "Zu Ihren Angaben",
 };
@@ -125,6 +129,8 @@ const EN: Words = Words {
     new: "Make another application",
     unknown: "There is no such payment page. Check the address.",
     change: "Change your answers",
+    change_hint: "If you change your answers, this application is not sent. When you send the changed answers, you get a new reference number and pay the fee for them.",
+    withdrawn_title: "Application taken back to change it",
     withdrawn: "You took your answers back to change them. This application was not sent and nothing was charged. When you send your changed answers, you get a new reference number.",
     to_answers: "To your answers",
 };
@@ -145,7 +151,17 @@ pub fn not_found(state: &AppState) -> Response {
 }
 
 /// The payment page of `case` in the state `view`.
-pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, status: StatusCode) -> Response {
+///
+/// `can_change`: the browser holds the application's change cookie (whether it is the right
+/// one is checked when it is used).
+pub fn render(
+    state: &AppState,
+    case: &PaymentCase,
+    view: &View,
+    token: &str,
+    can_change: bool,
+    status: StatusCode,
+) -> Response {
     let w = words(&case.language);
     let def = state.catalog.version(&case.form_id, &case.form_version).map(|entry| entry.form.def().clone());
     let form_title =
@@ -180,20 +196,18 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
             )
         }
         View::Withdrawn => {
-            let review = format!(
-                "/forms/{}?lang={}&schritt={}",
-                antrag::api::encode(&case.form_id),
-                antrag::api::encode(&case.language),
-                antrag::state::navigation::REVIEW_SLUG
-            );
+            // Handed back again (a double click, an answer that got lost), while kept.
+            let again = if can_change {
+                format!("<div class=\"antrag-button-group\">{}</div>", change_form(token, w.to_answers, ""))
+            } else {
+                String::new()
+            };
             (
-                w.due_title,
+                w.withdrawn_title,
                 format!(
-                    "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}<p><a class=\"antrag-link\" href=\"{}\">{}</a></p>",
-                    e(w.due_title),
+                    "<h1 class=\"antrag-heading-l\">{}</h1>{reference}{}{again}",
+                    e(w.withdrawn_title),
                     notice(w.withdrawn, Tone::Info),
-                    e(&review),
-                    e(w.to_answers)
                 ),
             )
         }
@@ -207,18 +221,17 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
                 )
             });
             // Changing the answers withdraws this application (a form, since it changes
-            // something): sent again, it is a new one with the fee of the new answers.
-            let change = change.then(|| {
-                format!(
-                    "<form method=\"post\" action=\"/zahlung/{}/aendern\"><button type=\"submit\" class=\"antrag-button antrag-button--secondary\">{}</button></form>",
-                    e(token),
-                    e(w.change)
-                )
-            });
+            // something): sent again, it is a new one with the fee of the new answers. Only for
+            // the browser that sent it.
+            let change = (change && can_change).then(|| change_form(token, w.change, CHANGE_HINT));
+            let hint = match change {
+                Some(_) => format!("<p class=\"antrag-hint\" id=\"{CHANGE_HINT}\">{}</p>", e(w.change_hint)),
+                None => String::new(),
+            };
             let actions = match (pay, change) {
                 (None, None) => String::new(),
                 (pay, change) => format!(
-                    "<div class=\"antrag-button-group\">{}{}</div>",
+                    "<div class=\"antrag-button-group\">{}{}</div>{hint}",
                     pay.unwrap_or_default(),
                     change.unwrap_or_default()
                 ),
@@ -247,6 +260,22 @@ pub fn render(state: &AppState, case: &PaymentCase, view: &View, token: &str, st
     };
     let body = format!("<p class=\"antrag-caption\">{}</p>{body}{back}", e(&form_title));
     document(state, w, &format!("{title} – {form_title}"), &body, status)
+}
+
+/// The id of the hint that says what changing the answers does.
+const CHANGE_HINT: &str = "antrag-aendern-hinweis";
+
+/// The button that hands the answers back (`described_by`: the id of its hint, or empty).
+fn change_form(token: &str, label: &str, described_by: &str) -> String {
+    let described = match described_by {
+        "" => String::new(),
+        id => format!(" aria-describedby=\"{id}\""),
+    };
+    format!(
+        "<form method=\"post\" action=\"/zahlung/{}/aendern\"><button type=\"submit\" class=\"antrag-button antrag-button--secondary\"{described}>{}</button></form>",
+        e(token),
+        e(label)
+    )
 }
 
 /// How a page's message stands out.

@@ -116,7 +116,7 @@ async fn start(
                 Err(e) => {
                     tracing::warn!(reference = %case.reference, error = %e, "payment provider: creating a transaction failed");
                     let _ = state.store.release_claim(claim.id).await;
-                    pages::render(&state, &case, &View::Unreachable, &token, StatusCode::SERVICE_UNAVAILABLE)
+                    pages::render(&state, &case, &View::Unreachable, &token, false, StatusCode::SERVICE_UNAVAILABLE)
                 }
             }
         }
@@ -124,9 +124,10 @@ async fn start(
 }
 
 /// `POST /zahlung/{token}/aendern`: back to check-your-answers with the answers and files of
-/// an application not paid yet, to change them. The application is withdrawn (it was never
-/// sent); sent again, the answers make a new one. Refused (back to the payment page) while a
-/// payment of it is open or once it is paid or given up.
+/// an application not paid yet, to change them — for the browser that sent it (its
+/// [`CHANGE_COOKIE`]). The application is withdrawn (it was never sent); sent again, the
+/// answers make a new one. Repeatable while the answers are kept. Refused (back to the payment
+/// page) for another browser, while a payment of it is open, or once it is paid or given up.
 async fn change(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
     let case = match case(&state, &token).await {
         Ok(Some(case)) => case,
@@ -135,12 +136,15 @@ async fn change(State(state): State<AppState>, Path(token): Path<String>, header
     };
     let to_page = Redirect::to(&format!("/zahlung/{token}")).into_response();
     let Some(entry) = state.catalog.current(&case.form_id) else { return to_page };
-    let withdrawn = match state.store.withdraw_for_change(case.submission_id, state.clock.now_rfc3339()).await {
+    // Only the browser that sent it (the status token alone is not enough).
+    let Some(secret) = crate::pages::random_id_cookie(&headers, CHANGE_COOKIE) else { return to_page };
+    let now = state.clock.now_rfc3339();
+    let withdrawn = match state.store.withdraw_for_change(case.submission_id, sha256_hex(&secret), now).await {
         Ok(Some(withdrawn)) => withdrawn,
         Ok(None) => return to_page,
         Err(e) => return crate::api::internal(e).into_response(),
     };
-    tracing::info!(reference = %case.reference, "application withdrawn before payment to be changed");
+    tracing::info!(reference = %case.reference, "application handed back before payment to be changed");
     let lang = &withdrawn.language;
     crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, withdrawn.answers, &headers)
         .await
@@ -149,7 +153,8 @@ async fn change(State(state): State<AppState>, Path(token): Path<String>, header
 
 /// `GET /zahlung/{token}`: where the provider sends the citizen back, and the application's
 /// payment page. An open transaction's status is read from the provider first.
-async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+async fn page(State(state): State<AppState>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let can_change = crate::pages::random_id_cookie(&headers, CHANGE_COOKIE).is_some();
     let mut case = match case(&state, &token).await {
         Ok(Some(case)) => case,
         Ok(None) => return pages::not_found(&state),
@@ -165,7 +170,7 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Respo
             Ok(now) => last = Some(now),
             Err(e) => {
                 tracing::warn!(reference = %case.reference, error = %e, "payment provider: the status could not be read");
-                return pages::render(&state, &case, &View::Waiting, &token, StatusCode::OK);
+                return pages::render(&state, &case, &View::Waiting, &token, can_change, StatusCode::OK);
             }
         }
         if let Ok(Some(again)) = state.store.payment_case(token.clone()).await {
@@ -191,7 +196,7 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Respo
         (_, Some("INITIAL")) => View::Waiting,
         _ => View::Due,
     };
-    pages::render(&state, &case, &view, &token, StatusCode::OK)
+    pages::render(&state, &case, &view, &token, can_change, StatusCode::OK)
 }
 
 /// Read an open transaction's status from the provider and record a final one; the
@@ -216,7 +221,7 @@ pub async fn refresh(state: &AppState, t: &Transaction) -> Result<Transaction, S
             };
             let paid_at = (final_status == "PAYED")
                 .then(|| status.timestamp.clone().unwrap_or_else(|| crate::clock::rfc3339(now)));
-            state
+            let recorded = state
                 .store
                 .finish_transaction(
                     &t,
@@ -228,6 +233,11 @@ pub async fn refresh(state: &AppState, t: &Transaction) -> Result<Transaction, S
                 )
                 .await
                 .map_err(|e| e.to_string())?;
+            if !recorded {
+                // Final already (another read was first): as the store has it.
+                let stored = state.store.transactions(t.submission_id).await.map_err(|e| e.to_string())?;
+                return stored.into_iter().find(|s| s.id == t.id).ok_or_else(|| "the transaction is gone".to_owned());
+            }
             tracing::info!(transaction = %t.id, status = final_status, "payment transaction finished");
             t.status = final_status.to_owned();
             t.method = status.method;
@@ -296,6 +306,41 @@ pub async fn poll_once(state: &AppState) -> Result<(), String> {
         tracing::warn!(applications = n, "applications never paid are now unpaid");
     }
     Ok(())
+}
+
+/// The cookie of the browser that sent an application with a fee: a random secret, sent only
+/// to that application's payment pages; its hash is stored with the application. It lets that
+/// browser — and no one else who knows the status token — change the answers before paying.
+pub const CHANGE_COOKIE: &str = "antrag_aendern";
+
+fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::shared::hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// For an application just stored to wait for its fee: bind it to this browser, and the
+/// `Set-Cookie` value that gives the browser its [`CHANGE_COOKIE`]. `None` for any other
+/// receipt (or when the store fails: the citizen can still pay, only not change).
+pub async fn change_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    receipt: &crate::store::Receipt,
+) -> Option<axum::http::HeaderValue> {
+    if receipt.status != "payment_pending" {
+        return None;
+    }
+    let secret = crate::shared::random_token(32);
+    if let Err(e) = state.store.bind_change_secret(receipt.status_token.clone(), sha256_hex(&secret)).await {
+        tracing::warn!(reference = %receipt.reference, error = %e, "the application could not be bound to its browser");
+        return None;
+    }
+    let kept = state.payments.config().expire_after.as_secs() + crate::store::KEPT_HOURS as u64 * 3600;
+    let cookie = format!(
+        "{CHANGE_COOKIE}={secret}; Path=/zahlung/{}; HttpOnly; SameSite=Lax; Max-Age={kept}{}",
+        receipt.status_token,
+        crate::proxy::secure_attribute(headers, state.config.trusted_proxies)
+    );
+    axum::http::HeaderValue::from_str(&cookie).ok()
 }
 
 /// Whether an embedded form's host page may be returned to: this server's own origin or one

@@ -18,7 +18,7 @@ mod relayed;
 mod sessions;
 mod sql;
 
-pub use changing::Withdrawn;
+pub use changing::{Withdrawn, KEPT_HOURS};
 pub use payments::{Claim, PaymentCase, TestPayment, Transaction};
 pub use sessions::FormSession;
 
@@ -93,6 +93,8 @@ const MIGRATIONS: &[&str] = &[
     // 6: fees and payment transactions (see payments.rs): one live transaction per
     // application, enforced by the database; the built-in test payment provider's records.
     payments::MIGRATION,
+    // 7: applications handed back before paying, to change the answers (see changing.rs).
+    changing::MIGRATION,
 ];
 
 /// Storage errors.

@@ -310,22 +310,41 @@ impl Store {
         paid_at: Option<String>,
         now: String,
     ) -> Result<bool, StoreError> {
-        if status == "PAYED" {
-            // First the application, then the transaction: a crash between the two leaves an
-            // INITIAL transaction that the next status read finishes. A transaction final
-            // already (a late or contradicting report) changes nothing.
-            self.run(
-                "UPDATE submissions SET status = 'received' WHERE id = ?1 AND status IN ('payment_pending', 'unpaid')
-                 AND EXISTS (SELECT 1 FROM payment_transactions WHERE id = ?2 AND status = 'INITIAL')",
-                vec![t.submission_id.into(), t.id.clone().into()],
+        // A payment the provider booked wins over our giving up (`EXPIRED`: the poller and a
+        // status read met); any other final status is final.
+        let (application, transaction) = if status == "PAYED" {
+            (
+                Some(
+                    "UPDATE submissions SET status = 'received' WHERE id = ?1 AND status IN ('payment_pending', 'unpaid')
+                 AND EXISTS (SELECT 1 FROM payment_transactions WHERE id = ?2 AND status IN ('INITIAL', 'EXPIRED'))",
+                ),
+                "UPDATE payment_transactions SET status = ?2, method = ?3, provider_reference = ?4, paid_at = ?5, updated_at = ?6, checks = checks + 1
+                 WHERE id = ?1 AND status IN ('INITIAL', 'EXPIRED')",
             )
-            .await?;
+        } else {
+            (
+                None,
+                "UPDATE payment_transactions SET status = ?2, method = ?3, provider_reference = ?4, paid_at = ?5, updated_at = ?6, checks = checks + 1
+                 WHERE id = ?1 AND status = 'INITIAL'",
+            )
+        };
+        if let Some(application) = application {
+            // First the application, then the transaction: a crash between the two leaves the
+            // transaction as it was, and the next status read finishes it. A transaction
+            // cancelled or failed already (a contradicting late report) changes nothing.
+            self.run(application, vec![t.submission_id.into(), t.id.clone().into()]).await?;
         }
         let changed = self
             .run(
-                "UPDATE payment_transactions SET status = ?2, method = ?3, provider_reference = ?4, paid_at = ?5, updated_at = ?6, checks = checks + 1
-                 WHERE id = ?1 AND status = 'INITIAL'",
-                vec![t.id.clone().into(), status.into(), method.into(), provider_reference.into(), paid_at.into(), now.into()],
+                transaction,
+                vec![
+                    t.id.clone().into(),
+                    status.into(),
+                    method.into(),
+                    provider_reference.into(),
+                    paid_at.into(),
+                    now.into(),
+                ],
             )
             .await?;
         Ok(changed == 1)
@@ -563,7 +582,15 @@ mod tests {
             assert_eq!(store.expire_unpaid(next_day).await.unwrap(), 0);
             // … until it expires.
             assert!(store.expire_transaction(&t, at(14, 0, 0)).await.unwrap());
-            assert_eq!(store.payment_case(receipt.status_token).await.unwrap().unwrap().status, "unpaid");
+            assert_eq!(store.payment_case(receipt.status_token.clone()).await.unwrap().unwrap().status, "unpaid");
+            // A status read that started before we gave up finds it booked: the payment wins.
+            let paid = store.finish_transaction(&t, "PAYED", None, None, Some(at(13, 59, 0)), at(14, 0, 1)).await;
+            assert!(paid.unwrap());
+            assert_eq!(store.payment_case(receipt.status_token).await.unwrap().unwrap().status, "received");
+            assert_eq!(
+                store.live_transaction(case.submission_id).await.unwrap().map(|t| t.status),
+                Some("PAYED".into())
+            );
         }
     }
 }

@@ -78,6 +78,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX relayed_submissions_by_expiry ON relayed_submissions(expires_at);",
     // 2: fees and payment transactions (SQLite's migration 6).
     super::payments::MIGRATION,
+    // 3: applications handed back before paying (SQLite's migration 7).
+    super::changing::MIGRATION,
 ];
 
 /// Key of the advisory lock under which migrations run (any fixed number of ours).
