@@ -456,7 +456,7 @@ pub async fn submit(
                 std::future::pending::<()>().await;
             }
             let mut response = receipt_response(StatusCode::CREATED, &receipt, false);
-            if let Some(cookie) = crate::payment::routes::change_cookie(&state, &headers, &receipt).await {
+            if let Some(cookie) = crate::payment::change::change_cookie(&state, &headers, &receipt).await {
                 response.headers_mut().append(header::SET_COOKIE, cookie);
             }
             Ok(response)

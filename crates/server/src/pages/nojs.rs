@@ -368,7 +368,7 @@ async fn summary(
                         axum::response::Redirect::to(&format!("/zahlung/{}/start", receipt.status_token))
                             .into_response();
                     let cookie = match replayed {
-                        false => crate::payment::routes::change_cookie(state, headers, &receipt).await,
+                        false => crate::payment::change::change_cookie(state, headers, &receipt).await,
                         true => None,
                     };
                     if let Some(cookie) = cookie {

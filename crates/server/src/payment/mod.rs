@@ -15,6 +15,7 @@
 //! platform and for the test provider built into this server ([`test_provider`]), which is
 //! called over HTTP like a real one.
 
+pub mod change;
 pub mod pages;
 pub mod routes;
 mod summary;
