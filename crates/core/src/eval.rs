@@ -380,7 +380,8 @@ pub(crate) fn check_value(field: &Field, cf: &CompiledField, value: &Value, toda
         DataType::Num | DataType::NumInt | DataType::NumCurrency => {
             let text = match value {
                 Value::String(s) => s.clone(),
-                Value::Number(n) => number_text(n),
+                // A number, not text to guess at: its point is the decimal separator.
+                Value::Number(n) => number_text(n).replace('.', ","),
                 _ => return Err(ErrorCode::WrongType),
             };
             let number = parse_decimal(&text).ok_or(ErrorCode::NotANumber)?;

@@ -127,6 +127,18 @@ fn ungroup(int_part: &str, is_group: impl Fn(char) -> bool) -> Option<String> {
     ok.then(|| groups.concat())
 }
 
+/// A JSON number as an answer's text that [`parse_decimal`] reads back as the same number:
+/// `12.5` stays `12.5`, but `1.234` — which a reader, and the rules above, take for 1234 — is
+/// written `1,234`. For a number put into an input (an answer given as JSON, an application
+/// handed back to change it).
+pub fn answer_text(n: &serde_json::Number) -> String {
+    let text = n.to_string();
+    match text.split_once('.') {
+        Some((_, frac)) if frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit()) => text.replace('.', ","),
+        _ => text,
+    }
+}
+
 /// Format a canonical number the German way for display (`1234.5` → `1.234,50` with 2 decimals).
 pub fn format_german(canonical: &str, decimals: Option<usize>) -> String {
     let (negative, rest) = match canonical.strip_prefix('-') {

@@ -19,6 +19,25 @@ fn numbers_as_typed_and_as_json() {
     assert_eq!(check(&f, json!({"x": true})), errs(&[("x", "wrong_type")]));
 }
 
+/// A JSON number is a number, never text to guess at: `1.234` is one and a quarter-ish, not
+/// 1234 (as the typed `"1.234"` is read) — API clients send numbers, and an application handed
+/// back to change it carries its payload's numbers.
+#[test]
+fn json_numbers_with_three_decimals_are_not_thousands() {
+    let f = one(json!({"field": "x", "datatype": "num", "label": "X", "constraints": {"max": 100}}));
+    assert_eq!(check(&f, json!({"x": 1.234})), errs(&[]));
+    assert_eq!(check(&f, json!({"x": -0.125})), errs(&[]));
+    assert_eq!(check(&f, json!({"x": 1234.5})), errs(&[("x", "too_large")]));
+    let int = one(json!({"field": "x", "datatype": "num_int", "label": "X"}));
+    assert_eq!(check(&int, json!({"x": 1.234})), errs(&[("x", "not_an_integer")]));
+    // Put into an input, such a number is written so that it reads back the same.
+    for (n, text) in [(json!(1.234), "1,234"), (json!(12.5), "12.5"), (json!(1000), "1000"), (json!(-0.125), "-0,125")]
+    {
+        assert_eq!(antrag_core::number::answer_text(n.as_number().unwrap()), text);
+        assert_eq!(check(&f, json!({"x": text})), check(&f, json!({"x": n})), "{text}");
+    }
+}
+
 #[test]
 fn integers() {
     let f = one(json!({"field": "x", "datatype": "num_int", "label": "X", "constraints": {"min": 1, "max": 20}}));
