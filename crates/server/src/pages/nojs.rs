@@ -476,8 +476,9 @@ fn list_on_step<'e>(
 }
 
 /// Open the answer summary of `entry` with `answers` (given for `form_version`) in this
-/// browser's form session, a new one if it has none: an application handed back for changes
-/// (`crate::payment`). With JavaScript the app takes the answers over from the page.
+/// browser's form session, a new one if it has none (its cookie then lasts until the browser
+/// closes): an application handed back for changes (`crate::payment`). With JavaScript the
+/// app takes the answers over from the page.
 pub(crate) async fn open_review(
     state: &AppState,
     entry: &Entry,
@@ -494,8 +495,15 @@ pub(crate) async fn open_review(
     let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
     let id = entry.form.def().id.clone();
     state.store.save_form_session(sid.clone(), id, session, expires).await.map_err(crate::api::internal)?;
-    let to_review = redirect(entry, lang, Some(antrag::state::navigation::REVIEW_SLUG), None, false);
-    Ok(with_session_cookie(to_review, &sid, new_session))
+    let mut to_review = redirect(entry, lang, Some(antrag::state::navigation::REVIEW_SLUG), None, false);
+    if new_session {
+        // Until the browser closes (a shared computer forgets it), not for a day.
+        let cookie = format!("{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            to_review.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    Ok(to_review)
 }
 
 /// A step's address slug (its id).
