@@ -58,7 +58,7 @@ impl FieldCtx {
     pub fn initial_text(&self) -> String {
         match self.value.get_untracked() {
             Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => antrag_core::number::answer_text(&n),
+            Some(Value::Number(n)) => n.to_string(),
             _ => String::new(),
         }
     }
@@ -88,7 +88,7 @@ impl FieldCtx {
     pub fn text_value(&self) -> String {
         match self.value.get() {
             Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => antrag_core::number::answer_text(&n),
+            Some(Value::Number(n)) => n.to_string(),
             _ => String::new(),
         }
     }

@@ -58,7 +58,7 @@ pub use fill::{apply_host_data, carry_over, initial_answers};
 pub use form::{Context, Form};
 pub use lint::{lint, parse, Problem, Severity};
 pub use path::FieldPath;
-pub use payload::{file_refs, payload_schema};
+pub use payload::{answers_from_payload, file_refs, payload_schema};
 pub use text::Text;
 pub use visibility::{visibility, Visibility};
 pub use widget::{select_widget, WidgetKind};

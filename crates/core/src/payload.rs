@@ -115,6 +115,35 @@ fn field_schema(f: &Field, def: &FormDef) -> Value {
     s
 }
 
+/// A payload as answers again, to show and change them (an application handed back before it
+/// was sent): numbers as an input shows them ([`crate::number::answer_text`]: `1.234` becomes
+/// `"1,234"`, which reads back the same); everything else as it is.
+pub fn answers_from_payload(form: &Form, payload: &Answers) -> Answers {
+    fn walk(nodes: &[Node], object: &mut Answers) {
+        for node in nodes {
+            let Some(value) = object.get_mut(node.key()) else { continue };
+            match (node, value) {
+                (Node::Field(f), Value::Number(n))
+                    if matches!(f.datatype, DataType::Num | DataType::NumInt | DataType::NumCurrency) =>
+                {
+                    let text = crate::number::answer_text(n);
+                    object.insert(node.key().to_owned(), Value::String(text));
+                }
+                (Node::Group(g), Value::Array(entries)) if g.is_list() => {
+                    for entry in entries.iter_mut().filter_map(Value::as_object_mut) {
+                        walk(&g.items, entry);
+                    }
+                }
+                (Node::Group(g), Value::Object(inner)) => walk(&g.items, inner),
+                _ => {}
+            }
+        }
+    }
+    let mut answers = payload.clone();
+    walk(&form.def().items, &mut answers);
+    answers
+}
+
 /// Every file reference in the answers, with the path of its field, in document order
 /// (walks the definition, so only real file fields count).
 pub fn file_refs(form: &Form, answers: &Answers) -> Vec<(crate::FieldPath, Vec<crate::FileRef>)> {

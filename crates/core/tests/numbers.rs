@@ -38,6 +38,28 @@ fn json_numbers_with_three_decimals_are_not_thousands() {
     }
 }
 
+/// A payload handed back as answers: numbers as an input shows them, in groups and lists too;
+/// everything else as it was.
+#[test]
+fn a_payload_as_answers_again() {
+    let form = antrag_core::Form::from_json(
+        &json!({"format": "antrag/1", "id": "f", "version": "1", "title": "F", "languages": ["de"], "items": [
+            {"field": "n", "datatype": "num", "label": "N"},
+            {"field": "s", "datatype": "num_int", "kind": "select", "label": "S", "options": [{"value": "1", "label": "Eins"}]},
+            {"group": "g", "label": "G", "items": [{"field": "m", "datatype": "num_currency", "label": "M"}]},
+            {"group": "l", "label": "L", "max": 3, "items": [{"field": "k", "datatype": "num", "label": "K"}]}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let payload = json!({"n": 1.234, "s": "1", "g": {"m": 12.5}, "l": [{"k": 3}, {"k": 0.125}], "other": 2});
+    let answers = antrag_core::answers_from_payload(&form, payload.as_object().unwrap());
+    assert_eq!(
+        serde_json::Value::Object(answers),
+        json!({"n": "1,234", "s": "1", "g": {"m": "12.5"}, "l": [{"k": "3"}, {"k": "0,125"}], "other": 2})
+    );
+}
+
 #[test]
 fn integers() {
     let f = one(json!({"field": "x", "datatype": "num_int", "label": "X", "constraints": {"min": 1, "max": 20}}));

@@ -146,8 +146,11 @@ async fn change(State(state): State<AppState>, Path(token): Path<String>, header
         Err(e) => return crate::api::internal(e).into_response(),
     };
     tracing::info!(reference = %case.reference, "application handed back before payment to be changed");
+    // The payload as answers again, by the definition they were given for.
+    let given_for = state.catalog.version(&case.form_id, &withdrawn.form_version).unwrap_or_else(|| entry.clone());
+    let answers = antrag_core::answers_from_payload(&given_for.form, &withdrawn.answers);
     let lang = &withdrawn.language;
-    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, withdrawn.answers, &headers)
+    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, answers, &headers)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
