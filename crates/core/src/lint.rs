@@ -1004,6 +1004,12 @@ impl Linter<'_> {
             let mut out = Vec::new();
             if let Some((_, vars)) = self.deps.get(path) {
                 out.extend(vars.iter().cloned());
+                // A group's value holds only its shown members: reading it requires their
+                // visibility too (a member whose condition reads its own group loops).
+                for var in vars {
+                    let inside = format!("{var}.");
+                    out.extend(self.deps.keys().filter(|k| k.starts_with(&inside)).cloned());
+                }
             }
             if let Some(parent) = path.rsplit_once('.').map(|(p, _)| p.to_owned()) {
                 out.push(parent);

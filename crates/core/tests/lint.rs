@@ -56,6 +56,21 @@ fn cycles_are_found() {
     assert_eq!(found.iter().filter(|(_, c)| c == "condition_cycle").count(), 2, "{found:?}");
 }
 
+/// A member whose condition reads its own group as a whole: the group's value holds only its
+/// shown members, so deciding the member's visibility needs itself (found by the property
+/// test as a stack overflow of validate).
+#[test]
+fn a_member_reading_its_own_group_is_a_cycle() {
+    let def = base(json!([
+        {"group": "g", "label": "G", "items": [
+            {"field": "a", "datatype": "bool", "label": "A"},
+            {"field": "b", "datatype": "bool", "label": "B", "visibleIf": {"!!": {"var": "g"}}}
+        ]}
+    ]));
+    let found = codes(def);
+    assert_eq!(found.iter().filter(|(_, c)| c == "condition_cycle").count(), 1, "{found:?}");
+}
+
 #[test]
 fn ambiguous_repeat_references() {
     let def = base(json!([
