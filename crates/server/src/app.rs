@@ -168,8 +168,10 @@ async fn static_headers(request: Request, next: Next) -> Response {
     }
     // The same address comes brotli, gzip or plain (precompressed files, compressed pages).
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if !is_html && !is_private(&path) {
-        // Public files: any site may load them (Subresource Integrity needs CORS).
+    // Public files: any site may load them (Subresource Integrity needs CORS), and so the
+    // embed loader on a municipality's site may read a widget's prerendered first screen (an
+    // HTML fragment without answers); other pages are not for other sites to read.
+    if (!is_html || path.starts_with("/prerender/")) && !is_private(&path) {
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     }
     response

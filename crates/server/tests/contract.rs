@@ -432,6 +432,13 @@ async fn cors_lets_the_platform_headers_through_and_keeps_private_paths_to_the_o
     }
     let public = client.get(format!("{root}/boot.js")).send().await.unwrap();
     assert_eq!(header(&public, "access-control-allow-origin").as_deref(), Some("*"), "{public:?}");
+    // A widget's prerendered first screen, read by the embed loader on the municipality's site;
+    // a page of the server's own is not.
+    let first_screen = client.get(format!("{root}/prerender/bewohnerparkausweis.de.html")).send().await.unwrap();
+    assert_eq!(first_screen.status(), 200);
+    assert_eq!(header(&first_screen, "access-control-allow-origin").as_deref(), Some("*"));
+    let page = client.get(format!("{root}/forms/bewohnerparkausweis")).send().await.unwrap();
+    assert_eq!(header(&page, "access-control-allow-origin"), None);
 }
 
 #[tokio::test]
