@@ -10,6 +10,9 @@ import { testToday } from './tests/e2e/clock';
 if (!process.env.ANTRAG_E2E_PORT) process.env.ANTRAG_E2E_PORT = String(20000 + Math.floor(Math.random() * 20000));
 const port = Number(process.env.ANTRAG_E2E_PORT);
 export const inboxToken = 'e2e-inbox-token';
+// A municipality's site with an embedded widget on another site than the server (payment.spec.ts):
+// `localhost` is a site of its own next to `127.0.0.1`.
+export const municipalSite = `http://localhost:${port}`;
 const server = process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server';
 // The one test date (tests/today.txt or ANTRAG_TEST_TODAY): the server's clock, every browser
 // context's clock (tests/e2e/fixtures.ts), and the day the examples' relative dates mean.
@@ -56,7 +59,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --forms-dir target/e2e-fim-corpus --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --test-payment-provider ${fitConnect} ${serverClock.join(' ')} --log-format json`,
+    command: `rm -rf target/e2e-data && ${server} --addr 127.0.0.1:${port} --data-dir target/e2e-data --dist-dir dist --forms-dir forms --forms-dir tests/e2e/forms --forms-dir target/e2e-fim --forms-dir target/e2e-fim-corpus --codelists-dir codelists --inbox-token ${inboxToken} --enable-faults --test-payment-provider --cors-origin ${municipalSite} ${fitConnect} ${serverClock.join(' ')} --log-format json`,
     url: `http://127.0.0.1:${port}/api/v1/forms`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -252,7 +252,9 @@ impl FormState {
         let mut address = format!("{origin}{url}");
         if self.embedding.is_some() {
             if let Some(here) = dom::href() {
-                address.push_str("?rueckkehr=");
+                // After the server's own query (the secret that binds the application to
+                // this browser, payment::change on the server).
+                address.push_str(if url.contains('?') { "&rueckkehr=" } else { "?rueckkehr=" });
                 address.push_str(&String::from(js_sys::encode_uri_component(&here)));
             }
         }

@@ -6,10 +6,11 @@
 // flow works, since it is forms and redirects.
 import { APIRequestContext, Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { test, expect } from './fixtures';
+import { test, expect, hydrated } from './fixtures';
 import { FormPage, Inbox, expectAccessible } from './support';
 import { Driver, definition, examples } from './driver';
-import { inboxToken, serverClock } from '../../playwright.config';
+import { inboxToken, municipalSite, serverClock } from '../../playwright.config';
+import { installTestClock } from './clock';
 
 const simple = () => examples('meldebescheinigung').valid.simple_by_post;
 
@@ -325,11 +326,79 @@ test('an embedded form: paid at the provider, back on the host page, where the w
     data: { formId: 'meldebescheinigung', formVersion: '1.0.0', language: 'de', data: simple() },
   });
   const receipt = await created.json();
-  const start = await request.get(`${receipt.paymentUrl}?rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
+  const start = await request.get(`${receipt.paymentUrl}&rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
   const paid = await request.post(start.headers()['location'], { form: { aktion: 'bezahlen' }, maxRedirects: 0 });
   const back = await request.get(new URL(paid.headers()['location']).pathname, { maxRedirects: 0 });
   expect(back.status()).toBe(200);
   expect(await back.text()).toContain('Antrag gesendet und bezahlt');
+});
+
+test('an embedded form on another site: after a cancelled payment the answers can be changed, then paid', async ({ browser, request, baseURL }) => {
+  // A municipality's page on a site of its own (one of --cors-origin), with the widget from
+  // this server. The request that stores the application is cross-site, so the browser keeps
+  // no cookie from its answer: the secret in the payment's start address binds this browser.
+  // (Chromium asks before a page that is not itself on loopback reaches loopback: granted, as
+  // a public site reaching a public server needs no such permission.)
+  const inbox = new Inbox(request);
+  const server = new URL(baseURL!).origin;
+  const context = await browser.newContext({ baseURL, permissions: ['local-network-access'] });
+  await installTestClock(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.route(`${municipalSite}/gemeinde/**`, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Gemeinde Musterdorf – Meldebescheinigung</title>
+        <script type="module" src="${server}/embed.js" crossorigin="anonymous"></script></head>
+        <body><main><h1>Meldebescheinigung</h1><antrag-form id="melde" form="meldebescheinigung" lang="de" instance="melde"></antrag-form></main></body></html>`,
+    }),
+  );
+  const prerendered = page.waitForResponse(/\/prerender\/meldebescheinigung\.de\.html$/);
+  await page.goto(`${municipalSite}/gemeinde/meldung.html`);
+  const widget = page.locator('#melde');
+  await expect(widget.locator('h1')).toHaveText('Ihre Angaben');
+  await new Driver(page, await definition(request, 'meldebescheinigung'), { scope: widget, prefix: 'melde-' }).fillAll(simple());
+  await expect(widget.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  // The first screen came prerendered (readable from the other site), and nothing was refused.
+  expect((await prerendered).status()).toBe(200);
+  expect(errors).toEqual([]);
+  const started = page.waitForRequest(/\/zahlung\/[0-9a-f]{64}\/start\?bindung=[0-9a-f]{64}&rueckkehr=/);
+  await widget.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+  const start = (await started).url();
+  await atProvider(page);
+  await page.getByRole('button', { name: 'Abbrechen' }).click();
+  await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
+  const first = await page.locator('.antrag-reference').innerText();
+  const firstToken = tokenOf(page);
+  const stranger = await request.post(`/zahlung/${firstToken}/aendern`, { maxRedirects: 0 });
+  expect(stranger.headers()['location']).toBe(`/zahlung/${firstToken}`);
+  expect((await paymentOf(inbox, first)).status).toBe('payment_pending');
+  // This browser may: the answers come back on this server's page of the form.
+  await page.getByRole('button', { name: 'Angaben ändern' }).click();
+  const form = new FormPage(page);
+  await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
+  expect(new URL(page.url()).origin).toBe(server);
+  await hydrated(page);
+  // The secret in the start address is spent: used again (browser history, a log), it binds
+  // no one (and the withdrawn application opens no payment).
+  const replayed = await request.get(start.replace(/&rueckkehr=.*/, ''), { maxRedirects: 0 });
+  expect(replayed.headers()['location']).toBe(`/zahlung/${firstToken}`);
+  expect(replayed.headers()['set-cookie'] ?? '').not.toContain('antrag_aendern');
+  await expect(page.locator('.antrag-summary-list').first()).toContainText(simple().person.nachname);
+  await page.getByRole('link', { name: 'Ändern Anzahl der Ausfertigungen' }).click();
+  await page.getByLabel('Anzahl der Ausfertigungen').fill('2');
+  await form.next();
+  await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('20,00\u00a0€');
+  await payAtReview(page);
+  await page.getByRole('button', { name: 'Bezahlen' }).click();
+  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+  const second = await page.locator('.antrag-reference').first().innerText();
+  expect(second).not.toBe(first);
+  const changed = await paymentOf(inbox, second);
+  expect([changed.status, changed.payment.fee.totalCents]).toEqual(['received', 2000]);
+  expect((await inbox.submission(first)).status).toBe('withdrawn');
+  await context.close();
 });
 
 test.describe('without JavaScript', () => {

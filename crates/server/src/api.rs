@@ -455,10 +455,19 @@ pub async fn submit(
                 tracing::warn!(reference = %receipt.reference, "fault injection: no answer after commit");
                 std::future::pending::<()>().await;
             }
-            let mut response = receipt_response(StatusCode::CREATED, &receipt, false);
-            if let Some(cookie) = crate::payment::change::change_cookie(&state, &headers, &receipt).await {
-                response.headers_mut().append(header::SET_COOKIE, cookie);
+            // Bound to this browser: by the cookie on this server's own pages; from another
+            // site (an embedded form) by the secret in the payment's address (payment::change).
+            let Some(binding) = crate::payment::change::bind(&state, &headers, &receipt).await else {
+                return Ok(receipt_response(StatusCode::CREATED, &receipt, false));
+            };
+            let mut json = receipt_json(&receipt);
+            if let Some(url) = json["paymentUrl"].as_str().map(|url| binding.start_url(url)) {
+                json["paymentUrl"] = json!(url);
             }
+            let mut response = (StatusCode::CREATED, Json(json)).into_response();
+            let h = response.headers_mut();
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            h.append(header::SET_COOKIE, binding.cookie);
             Ok(response)
         }
         (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),

@@ -364,15 +364,15 @@ async fn summary(
                 Ok((receipt, replayed)) if receipt.status == "payment_pending" => {
                     // Stored; sent once paid: to the payment (its page takes over from here).
                     session.receipt = Some(crate::api::receipt_json(&receipt));
-                    let mut response =
-                        axum::response::Redirect::to(&format!("/zahlung/{}/start", receipt.status_token))
-                            .into_response();
-                    let cookie = match replayed {
-                        false => crate::payment::change::change_cookie(state, headers, &receipt).await,
+                    let to_payment = format!("/zahlung/{}/start", receipt.status_token);
+                    let binding = match replayed {
+                        false => crate::payment::change::bind(state, headers, &receipt).await,
                         true => None,
                     };
-                    if let Some(cookie) = cookie {
-                        response.headers_mut().append(header::SET_COOKIE, cookie);
+                    let mut response = axum::response::Redirect::to(&to_payment).into_response();
+                    // This server's own page: the cookie is enough.
+                    if let Some(binding) = binding {
+                        response.headers_mut().append(header::SET_COOKIE, binding.cookie);
                     }
                     Ok(response)
                 }

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 
-use super::change::{sha256_hex, CHANGE_COOKIE};
+use super::change::{exchange, sha256_hex, CHANGE_COOKIE};
 use super::pages::{self, View};
 use crate::state::AppState;
 use crate::store::{Claim, PaymentCase, Transaction};
@@ -23,10 +23,12 @@ pub fn routes() -> Router<AppState> {
         .route("/zahlung/{token}/aendern", post(change))
 }
 
-/// `?rueckkehr=`: the host page an embedded form came from.
+/// `?rueckkehr=`: the host page an embedded form came from; `?bindung=`: the secret that binds
+/// the application to the browser that sent it (`payment::change`).
 #[derive(Debug, Default, Deserialize)]
 struct StartQuery {
     rueckkehr: Option<String>,
+    bindung: Option<String>,
 }
 
 /// A status token as the server makes them (64 hex digits); anything else is not looked up.
@@ -43,15 +45,30 @@ async fn case(state: &AppState, token: &str) -> Result<Option<PaymentCase>, Resp
 
 /// `GET /zahlung/{token}/start`: the application's open transaction at the provider — created
 /// now, or the one created before (a reload, a double click, a second tab) — and off to it.
+/// With the secret of an application sent from another site (`?bindung=`): the browser's
+/// change cookie on the way.
 async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<StartQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let case = match case(&state, &token).await {
+    let cookie = match query.bindung.as_deref() {
+        Some(given) if plausible(&token) => exchange(&state, &headers, &token, given).await,
+        _ => None,
+    };
+    let mut response = open_payment(&state, &token, query.rueckkehr, &headers).await;
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The application's open transaction, or a new one, and the response that goes there.
+async fn open_payment(state: &AppState, token: &str, rueckkehr: Option<String>, headers: &HeaderMap) -> Response {
+    let case = match case(state, token).await {
         Ok(Some(case)) => case,
-        Ok(None) => return pages::not_found(&state),
+        Ok(None) => return pages::not_found(state),
         Err(response) => return response,
     };
     let to_page = Redirect::to(&format!("/zahlung/{token}")).into_response();
@@ -65,7 +82,7 @@ async fn start(
     let amount = fee["totalCents"].as_i64().unwrap_or(0);
     let now = state.clock.now();
     let config = state.payments.config();
-    let return_to = query.rueckkehr.filter(|url| allowed_return(&state, &headers, url));
+    let return_to = rueckkehr.filter(|url| allowed_return(state, headers, url));
     let claim = Transaction::claim(
         crate::shared::uuid_v4(),
         case.submission_id,
@@ -93,7 +110,7 @@ async fn start(
         }
         Claim::Existing(_) | Claim::Closed => to_page,
         Claim::New => {
-            let redirect_url = format!("{}/zahlung/{token}", public_base(&state, &headers));
+            let redirect_url = format!("{}/zahlung/{token}", public_base(state, headers));
             let request = super::payment_request(
                 &claim,
                 &case.reference,
@@ -117,7 +134,7 @@ async fn start(
                 Err(e) => {
                     tracing::warn!(reference = %case.reference, error = %e, "payment provider: creating a transaction failed");
                     let _ = state.store.release_claim(claim.id).await;
-                    pages::render(&state, &case, &View::Unreachable, &token, false, StatusCode::SERVICE_UNAVAILABLE)
+                    pages::render(state, &case, &View::Unreachable, token, false, StatusCode::SERVICE_UNAVAILABLE)
                 }
             }
         }

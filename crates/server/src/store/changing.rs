@@ -131,6 +131,23 @@ impl Store {
         Ok(())
     }
 
+    /// Replace the browser's secret of the application behind `status_token` (`old_sha256` →
+    /// `new_sha256`); whether `old_sha256` was its secret (a secret replaced once is spent).
+    pub async fn replace_change_secret(
+        &self,
+        status_token: String,
+        old_sha256: String,
+        new_sha256: String,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .run(
+                "UPDATE submissions SET change_secret_sha256 = ?3 WHERE status_token = ?1 AND change_secret_sha256 = ?2",
+                vec![status_token.into(), old_sha256.into(), new_sha256.into()],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
     /// Clear the answers of applications withdrawn before `before` (RFC 3339): they were handed
     /// back, and the time to hand them back again is over. How many.
     pub async fn purge_withdrawn(&self, before: String) -> Result<u64, StoreError> {
@@ -236,6 +253,27 @@ mod tests {
         // After the time to hand them back, the answers are cleared and not handed back.
         assert_eq!(store.purge_withdrawn(at(5)).await.unwrap(), 1, "{name}: withdrawn before then");
         assert_eq!(withdraw(&store, id, 7).await, None, "{name}: cleared");
+    }
+
+    /// The secret given once in a start address (an embedded form) is replaced by a new one:
+    /// the old one is spent, and only the new one hands the answers back.
+    #[tokio::test]
+    async fn a_replaced_secret_is_spent() {
+        for backend in backends().await {
+            let store = backend.open().await;
+            let name = backend.name();
+            let (id, token) = pending(&store, "k1", vec![]).await;
+            let replace = |old: &str, new: &str| store.replace_change_secret(token.clone(), old.into(), new.into());
+            assert!(!replace("guessed", "mine").await.unwrap(), "{name}: not its secret");
+            assert!(replace(SECRET, "renewed").await.unwrap(), "{name}");
+            assert!(!replace(SECRET, "again").await.unwrap(), "{name}: spent");
+            assert!(
+                !store.replace_change_secret("other".into(), "renewed".into(), "x".into()).await.unwrap(),
+                "{name}"
+            );
+            assert_eq!(withdraw(&store, id, 4).await, None, "{name}: the old secret hands nothing back");
+            assert!(store.withdraw_for_change(id, "renewed".into(), at(4)).await.unwrap().is_some(), "{name}");
+        }
     }
 
     /// A citizen pays in one tab while changing the answers in another, at the same moment:
