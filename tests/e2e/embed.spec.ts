@@ -5,6 +5,7 @@ import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { readFileSync } from 'node:fs';
 import { Driver, definition, examples } from './driver';
+import { Inbox, municipalPage } from './support';
 
 const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 
@@ -199,4 +200,28 @@ test('the prerendered form shows before the wasm arrives, under the strict CSP, 
   await page.locator('#parken button[data-action="next"]').click();
   await expect(page.locator('#parken h1')).toHaveText('Anschrift');
   expect(await violations(page)).toEqual([]);
+});
+
+test("on a municipality's own site (another site than the server): prerendered, files uploaded across sites, sent", async ({ browser, request, baseURL }) => {
+  // What production looks like: the host page on the municipality's domain, the widget and
+  // its API on the server's. Every request the widget makes is cross-site (CORS).
+  const { context, page, errors, url } = await municipalPage(browser, baseURL!, 'Gemeinde Musterdorf – Wohngeld',
+    '<h1>Wohngeld</h1><antrag-form id="wg" form="wohngeld" lang="de" instance="wg"></antrag-form>');
+  const prerendered = page.waitForResponse(/\/prerender\/wohngeld\.de\.html$/);
+  await page.goto(`${url}wohngeld.html`);
+  const widget = page.locator('#wg');
+  await expect(widget.locator('[data-antrag-ready]')).toHaveCount(1);
+  expect((await prerendered).status()).toBe(200);
+  const answers = examples('wohngeld').valid.employed_with_child;
+  await new Driver(page, await definition(request, 'wohngeld'), { scope: widget, prefix: 'wg-' }).fillAll(answers);
+  await expect(widget.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  await widget.locator('button[data-action="submit"]').click();
+  await expect(widget.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
+  const reference = await widget.locator('.antrag-reference').innerText();
+  // Stored with its files; nothing refused or broken on the way.
+  const stored = await new Inbox(request).submission(reference);
+  expect(stored.payload.antragsteller.nachname).toBe(answers.antragsteller.nachname);
+  expect(stored.attachments.length).toBeGreaterThanOrEqual(2);
+  expect(errors).toEqual([]);
+  await context.close();
 });

@@ -7,10 +7,9 @@
 import { APIRequestContext, Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { test, expect, hydrated } from './fixtures';
-import { FormPage, Inbox, expectAccessible } from './support';
+import { FormPage, Inbox, expectAccessible, municipalPage } from './support';
 import { Driver, definition, examples } from './driver';
-import { inboxToken, municipalSite, serverClock } from '../../playwright.config';
-import { installTestClock } from './clock';
+import { inboxToken, serverClock } from '../../playwright.config';
 
 const simple = () => examples('meldebescheinigung').valid.simple_by_post;
 
@@ -334,28 +333,14 @@ test('an embedded form: paid at the provider, back on the host page, where the w
 });
 
 test('an embedded form on another site: after a cancelled payment the answers can be changed, then paid', async ({ browser, request, baseURL }) => {
-  // A municipality's page on a site of its own (one of --cors-origin), with the widget from
-  // this server. The request that stores the application is cross-site, so the browser keeps
-  // no cookie from its answer: the secret in the payment's start address binds this browser.
-  // (Chromium asks before a page that is not itself on loopback reaches loopback: granted, as
-  // a public site reaching a public server needs no such permission.)
+  // A municipality's page on a site of its own, with the widget from this server. The request
+  // that stores the application is cross-site, so the browser keeps no cookie from its answer:
+  // the secret in the payment's start address binds this browser.
   const inbox = new Inbox(request);
-  const server = new URL(baseURL!).origin;
-  const context = await browser.newContext({ baseURL, permissions: ['local-network-access'] });
-  await installTestClock(context);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.route(`${municipalSite}/gemeinde/**`, (route) =>
-    route.fulfill({
-      contentType: 'text/html; charset=utf-8',
-      body: `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Gemeinde Musterdorf – Meldebescheinigung</title>
-        <script type="module" src="${server}/embed.js" crossorigin="anonymous"></script></head>
-        <body><main><h1>Meldebescheinigung</h1><antrag-form id="melde" form="meldebescheinigung" lang="de" instance="melde"></antrag-form></main></body></html>`,
-    }),
-  );
+  const { context, page, errors, server, url } = await municipalPage(browser, baseURL!, 'Gemeinde Musterdorf – Meldebescheinigung',
+    '<h1>Meldebescheinigung</h1><antrag-form id="melde" form="meldebescheinigung" lang="de" instance="melde"></antrag-form>');
   const prerendered = page.waitForResponse(/\/prerender\/meldebescheinigung\.de\.html$/);
-  await page.goto(`${municipalSite}/gemeinde/meldung.html`);
+  await page.goto(`${url}meldung.html`);
   const widget = page.locator('#melde');
   await expect(widget.locator('h1')).toHaveText('Ihre Angaben');
   await new Driver(page, await definition(request, 'meldebescheinigung'), { scope: widget, prefix: 'melde-' }).fillAll(simple());

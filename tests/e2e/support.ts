@@ -1,7 +1,8 @@
 // Shared helpers: page objects for a form, the clerk inbox API, and axe-core.
-import { expect, Page, APIRequestContext, Locator } from '@playwright/test';
+import { expect, Browser, Page, APIRequestContext, Locator } from '@playwright/test';
+import { installTestClock } from './clock';
 import { readFileSync } from 'node:fs';
-import { inboxToken } from '../../playwright.config';
+import { inboxToken, municipalSite } from '../../playwright.config';
 
 const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 
@@ -90,4 +91,28 @@ export class Inbox {
   async attachment(id: string) {
     return this.request.get(`/api/v1/inbox/attachments/${id}`, { headers: this.headers() });
   }
+}
+
+/** A municipality's page on another site than the server — `municipalSite`, one of the
+ * server's `--cors-origin`s — with `body` and the embed script from the server, in a context of
+ * its own on the test clock. `errors`: every error the page logs (a request refused by CORS
+ * among them). Chromium asks before a page that is not itself on loopback reaches loopback:
+ * granted, as a public site reaching a public server needs no such permission. */
+export async function municipalPage(browser: Browser, baseURL: string, title: string, body: string) {
+  const server = new URL(baseURL).origin;
+  const context = await browser.newContext({ baseURL, permissions: ['local-network-access'] });
+  await installTestClock(context);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route(`${municipalSite}/gemeinde/**`, (route) =>
+    route.fulfill({
+      contentType: 'text/html; charset=utf-8',
+      body: `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>${title}</title>
+        <script type="module" src="${server}/embed.js" crossorigin="anonymous"></script></head>
+        <body><main>${body}</main></body></html>`,
+    }),
+  );
+  return { context, page, errors, server, url: `${municipalSite}/gemeinde/` };
 }
