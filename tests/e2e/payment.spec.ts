@@ -327,12 +327,14 @@ test('an embedded form: paid at the provider, back on the host page, where the w
   const receipt = await created.json();
   const start = await request.get(`${receipt.paymentUrl}&rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
   const paid = await request.post(start.headers()['location'], { form: { aktion: 'bezahlen' }, maxRedirects: 0 });
-  const back = await request.get(new URL(paid.headers()['location']).pathname, { maxRedirects: 0 });
+  // The provider's page goes back by itself (a refresh and a link, not a redirect).
+  const onward = /<a href="([^"]+)">Zurück zum Antrag<\/a>/.exec(await paid.text())![1];
+  const back = await request.get(new URL(onward, 'http://x').pathname, { maxRedirects: 0 });
   expect(back.status()).toBe(200);
   expect(await back.text()).toContain('Antrag gesendet und bezahlt');
 });
 
-test('an embedded form on another site: after a cancelled payment the answers can be changed, then paid', async ({ browser, request, baseURL }) => {
+test('an embedded form on another site: after a cancelled payment the answers can be changed, then paid, and the citizen is back on the host page', async ({ browser, request, baseURL }) => {
   // A municipality's page on a site of its own, with the widget from this server. The request
   // that stores the application is cross-site, so the browser keeps no cookie from its answer:
   // the secret in the payment's start address binds this browser.
@@ -377,17 +379,60 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   await expect(page.locator('.antrag-fee tbody tr:last-child')).toContainText('20,00\u00a0€');
   await payAtReview(page);
   await page.getByRole('button', { name: 'Bezahlen' }).click();
-  await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
-  const second = await page.locator('.antrag-reference').first().innerText();
+  // Paid: back on the municipality's page it was started on, where the widget confirms it.
+  await expect(page).toHaveURL(`${url}meldung.html`);
+  await expect(widget.locator('h1')).toHaveText('Antrag erfolgreich gesendet');
+  const second = await widget.locator('.antrag-reference').innerText();
   expect(second).not.toBe(first);
   const changed = await paymentOf(inbox, second);
   expect([changed.status, changed.payment.fee.totalCents]).toEqual(['received', 2000]);
   expect((await inbox.submission(first)).status).toBe('withdrawn');
+  expect(errors).toEqual([]);
   await context.close();
 });
 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
+
+  test('a payment provider on another site: the form leads there and back (no redirect of a form to another site)', async ({ browser, baseURL }) => {
+    // A server of its own whose XBezahldienste provider is the test provider of the suite's
+    // server — another origin, as every real provider is. A browser checks a form's redirects
+    // against the page's form-action 'self': the steps to another site must be pages' own.
+    test.setTimeout(90_000);
+    const port = Number(process.env.ANTRAG_E2E_PORT ?? 18932) + 19;
+    const base = `http://127.0.0.1:${port}`;
+    const provider = new URL(baseURL!).origin;
+    const server = spawn(process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server', [
+      '--addr', `127.0.0.1:${port}`, '--data-dir', `target/e2e-data-provider-${Date.now()}`, '--dist-dir', 'dist', '--forms-dir', 'forms',
+      '--codelists-dir', 'codelists', '--inbox-token', 'provider-test-token',
+      '--payment-provider-url', `${provider}/test-bezahldienst/api`, '--payment-originator-id', 'antrag', '--payment-endpoint-id', 'test',
+      ...serverClock,
+    ], { stdio: 'ignore' });
+    const context = await browser.newContext({ baseURL: base, javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      // (The browser's own requests for /favicon.ico, answered 404, are no concern here.)
+      const blocked: string[] = [];
+      page.on('console', (m) => { if (/Content Security Policy|blocked/i.test(m.text())) blocked.push(m.text()); });
+      await expect.poll(async () => (await page.request.get('/api/v1/health').catch(() => null))?.status() ?? 0, { timeout: 20_000 }).toBe(200);
+      const form = new FormPage(page);
+      await form.open('meldebescheinigung');
+      await new Driver(page, await definition(page.request, 'meldebescheinigung')).fillAll(simple());
+      await page.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
+      await atProvider(page);
+      expect(new URL(page.url()).origin).toBe(provider);
+      await page.getByRole('button', { name: 'Bezahlen' }).click();
+      await expect(page.getByRole('heading', { name: 'Antrag gesendet und bezahlt' })).toBeVisible();
+      expect(new URL(page.url()).origin).toBe(base);
+      const reference = await page.locator('.antrag-reference').first().innerText();
+      const stored = await (await page.request.get(`/api/v1/inbox/submissions/${reference}`, { headers: { Authorization: 'Bearer provider-test-token' } })).json();
+      expect([stored.status, stored.payment.status]).toEqual(['received', 'paid']);
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+      server.kill();
+    }
+  });
 
   test('the fee, the redirect to the provider, cancel and pay work as forms and redirects', async ({ page, request }) => {
     const inbox = new Inbox(request);

@@ -87,6 +87,7 @@ pub async fn post(
         form_version: def.version.clone(),
         answers: antrag_core::initial_answers(&entry.form),
         receipt: None,
+        return_to: None,
     });
     let step_slug = posted.value(form_post::STEP).unwrap_or_default().to_owned();
     // An application already stored answers first, before the version check (as the JSON
@@ -122,7 +123,12 @@ pub async fn post(
         };
         if session.receipt.is_some() {
             // Sent before: this is a new application.
-            session = FormSession { answers: antrag_core::initial_answers(&entry.form), receipt: None, ..session };
+            session = FormSession {
+                answers: antrag_core::initial_answers(&entry.form),
+                receipt: None,
+                return_to: None,
+                ..session
+            };
         }
         step_post(&state, &entry, &lang, step, &posted, &mut session, action)
     };
@@ -364,7 +370,15 @@ async fn summary(
                 Ok((receipt, replayed)) if receipt.status == "payment_pending" => {
                     // Stored; sent once paid: to the payment (its page takes over from here).
                     session.receipt = Some(crate::api::receipt_json(&receipt));
-                    let to_payment = format!("/zahlung/{}/start", receipt.status_token);
+                    // Answers an embedded form handed back: paid, back to its host page.
+                    let return_to = session.return_to.take();
+                    // Through a page of this server: the redirects of a form may not lead to
+                    // the provider's site (payment::pages::Onward).
+                    let to_payment = crate::payment::change::start_url(
+                        &format!("/zahlung/{}/weiter", receipt.status_token),
+                        None,
+                        return_to.as_deref(),
+                    );
                     let binding = match replayed {
                         false => crate::payment::change::bind(state, headers, &receipt).await,
                         true => None,
@@ -485,13 +499,14 @@ pub(crate) async fn open_review(
     lang: &str,
     form_version: String,
     answers: antrag_core::Answers,
+    return_to: Option<String>,
     headers: &axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let (sid, new_session) = match session_id(headers) {
         Some(sid) => (sid, false),
         None => (random_token(32), true),
     };
-    let session = FormSession { form_version, answers, receipt: None };
+    let session = FormSession { form_version, answers, receipt: None, return_to };
     let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
     let id = entry.form.def().id.clone();
     state.store.save_form_session(sid.clone(), id, session, expires).await.map_err(crate::api::internal)?;

@@ -35,11 +35,19 @@ pub struct Binding {
     pub secret: String,
 }
 
-impl Binding {
-    /// The start address of the payment with the secret in it (`payment_url`: without query).
-    pub fn start_url(&self, payment_url: &str) -> String {
-        format!("{payment_url}?{BINDING_PARAM}={}", self.secret)
+/// The start address of a payment (`payment_url`, without query) with the browser's secret
+/// and the host page to return to, where there are.
+pub fn start_url(payment_url: &str, secret: Option<&str>, return_to: Option<&str>) -> String {
+    let mut url = payment_url.to_owned();
+    let mut separator = '?';
+    if let Some(secret) = secret {
+        url.push_str(&format!("{separator}{BINDING_PARAM}={secret}"));
+        separator = '&';
     }
+    if let Some(to) = return_to {
+        url.push_str(&format!("{separator}rueckkehr={}", antrag::api::encode(to)));
+    }
+    url
 }
 
 /// For an application just stored to wait for its fee: bind it to this browser. `None` for

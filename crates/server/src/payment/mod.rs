@@ -238,7 +238,15 @@ impl Payments {
                 if is_provider_id(id)
                     && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) =>
             {
-                Ok((id.to_owned(), url.to_owned()))
+                // An address on the provider's own site without its origin: there, not here
+                // (the built-in test provider, whose base is this server, stays relative).
+                let url = match reqwest::Url::parse(&base) {
+                    Ok(provider) if url.starts_with('/') && !url.starts_with("//") && !self.test_provider() => {
+                        format!("{}{url}", provider.origin().ascii_serialization())
+                    }
+                    _ => url.to_owned(),
+                };
+                Ok((id.to_owned(), url))
             }
             _ => Err(ProviderError("the answer to creating had no valid transactionId and transactionUrl".into())),
         }

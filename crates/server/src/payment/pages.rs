@@ -67,6 +67,9 @@ struct Words {
     withdrawn_title: &'static str,
     withdrawn: &'static str,
     to_answers: &'static str,
+    onward_title: &'static str,
+    onward: &'static str,
+    returning: &'static str,
 }
 
 const DE: Words = Words {
@@ -100,6 +103,9 @@ const DE: Words = Words {
     withdrawn_title: "Antrag zum Ändern zurückgeholt",
     withdrawn: "Sie haben Ihre Angaben zum Ändern zurückgeholt. Dieser Antrag wurde nicht gesendet und nichts wurde abgebucht. Senden Sie Ihre geänderten Angaben, bekommen Sie eine neue Vorgangsnummer.",
     to_answers: "Zu Ihren Angaben",
+    onward_title: "Weiter zum Bezahldienst",
+    onward: "Ihr Antrag ist gespeichert. Sie werden jetzt zum Bezahldienst weitergeleitet.",
+    returning: "Sie werden jetzt zurück zur Seite geleitet, auf der Sie den Antrag begonnen haben.",
 };
 
 const EN: Words = Words {
@@ -133,6 +139,9 @@ const EN: Words = Words {
     withdrawn_title: "Application taken back to change it",
     withdrawn: "You took your answers back to change them. This application was not sent and nothing was charged. When you send your changed answers, you get a new reference number.",
     to_answers: "To your answers",
+    onward_title: "On to the payment service",
+    onward: "Your application is saved. You are now taken to the payment service.",
+    returning: "You are now taken back to the page where you started the application.",
 };
 
 fn words(lang: &str) -> &'static Words {
@@ -354,8 +363,41 @@ fn fee_table(fee: &Value, w: &Words) -> String {
 }
 
 fn document(state: &AppState, w: &Words, title: &str, body: &str, status: StatusCode) -> Response {
+    document_with(state, w, title, "", body, status)
+}
+
+/// Where a page goes on by itself: another site (the payment provider, the host page of an
+/// embedded form) at the end of a form's redirects. A browser checks every redirect after a
+/// form is sent against the page's `form-action 'self'`, so the last step to another site is
+/// this page's own navigation (a refresh, no script), with a link for when it does not happen.
+pub enum Onward {
+    /// Just stored without JavaScript: on to the payment (`/zahlung/{token}/start`).
+    ToPayment,
+    /// Paid: back to the host page of an embedded form.
+    BackToHost,
+}
+
+/// The page that goes on to `to` at once (see [`Onward`]).
+pub fn onward(state: &AppState, lang: &str, to: &str, kind: Onward) -> Response {
+    let w = words(lang);
+    let (title, text, link) = match kind {
+        Onward::ToPayment => (w.onward_title, w.onward, w.continue_pay),
+        Onward::BackToHost => (w.paid_title, w.returning, w.back),
+    };
+    let head = format!("<meta http-equiv=\"refresh\" content=\"0; url={}\">", e(to));
+    let body = format!(
+        "<h1 class=\"antrag-heading-l\">{}</h1><p>{}</p><p><a class=\"antrag-link\" href=\"{}\">{}</a></p>",
+        e(title),
+        e(text),
+        e(to),
+        e(link)
+    );
+    document_with(state, w, title, &head, &body, StatusCode::OK)
+}
+
+fn document_with(state: &AppState, w: &Words, title: &str, head: &str, body: &str, status: StatusCode) -> Response {
     let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"ltr\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{css}<title>{title} – Antrag</title></head>\n<body>\n<div class=\"antrag\"><main class=\"antrag-main\" id=\"inhalt\">{body}</main></div>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"{lang}\" dir=\"ltr\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">{head}{css}<title>{title} – Antrag</title></head>\n<body>\n<div class=\"antrag\"><main class=\"antrag-main\" id=\"inhalt\">{body}</main></div>\n</body>\n</html>\n",
         lang = w.lang,
         css = state.shell.stylesheets(),
         title = e(title),

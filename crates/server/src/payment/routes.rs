@@ -20,6 +20,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/zahlung/{token}", get(page))
         .route("/zahlung/{token}/start", get(start))
+        .route("/zahlung/{token}/weiter", get(onward))
         .route("/zahlung/{token}/aendern", post(change))
 }
 
@@ -62,6 +63,19 @@ async fn start(
         response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// `GET /zahlung/{token}/weiter`: where an application sent without JavaScript goes first —
+/// a page of this server that goes on to the payment by itself (a form's redirects may not
+/// lead to the provider's site: `pages::Onward`). The query is handed on to the start.
+async fn onward(State(state): State<AppState>, Path(token): Path<String>, Query(query): Query<StartQuery>) -> Response {
+    let case = match case(&state, &token).await {
+        Ok(Some(case)) => case,
+        Ok(None) => return pages::not_found(&state),
+        Err(response) => return response,
+    };
+    let start = super::change::start_url(&format!("/zahlung/{token}/start"), None, query.rueckkehr.as_deref());
+    pages::onward(&state, &case.language, &start, pages::Onward::ToPayment)
 }
 
 /// The application's open transaction, or a new one, and the response that goes there.
@@ -167,7 +181,12 @@ async fn change(State(state): State<AppState>, Path(token): Path<String>, header
     let given_for = state.catalog.version(&case.form_id, &withdrawn.form_version).unwrap_or_else(|| entry.clone());
     let answers = antrag_core::answers_from_payload(&given_for.form, &withdrawn.answers);
     let lang = &withdrawn.language;
-    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, answers, &headers)
+    // An embedded form's: its changed application, once paid, returns to the host page.
+    let return_to = match state.store.transactions(case.submission_id).await {
+        Ok(transactions) => transactions.into_iter().rev().find_map(|t| t.return_to),
+        Err(e) => return crate::api::internal(e).into_response(),
+    };
+    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, answers, return_to, &headers)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
@@ -204,7 +223,10 @@ async fn page(State(state): State<AppState>, Path(token): Path<String>, headers:
     if let (Some(t), "received") = (last.as_ref(), case.status.as_str()) {
         if let Some(to) = t.return_to.as_deref().filter(|_| t.status == "PAYED") {
             let to = to.split('#').next().unwrap_or(to);
-            return Redirect::to(&format!("{to}#antrag-zahlung={token}")).into_response();
+            // Not a redirect: after the test provider's form (and any provider that answers
+            // with a form) the step to another site must be this page's own (pages::Onward).
+            let to = format!("{to}#antrag-zahlung={token}");
+            return pages::onward(&state, &case.language, &to, pages::Onward::BackToHost);
         }
     }
     let view = match (case.status.as_str(), last.as_ref().map(|t| t.status.as_str())) {

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use serde::{Deserialize, Serialize};
@@ -215,7 +215,16 @@ async fn act(State(state): State<AppState>, Path(id): Path<String>, Form(act): F
     if let Err(e) = state.store.finish_test_payment(id, status, gross, method, paid).await {
         return crate::api::internal(e).into_response();
     }
-    Redirect::to(payment.request["redirectUrl"].as_str().unwrap_or("/")).into_response()
+    // Back to the sender — not by a redirect: this page's `form-action 'self'` stops a form's
+    // redirects to another site (the sender is one when this provider serves another
+    // server), so the page goes on by itself, with a link, as many real providers do.
+    let back = antrag::format::escape_html(payment.request["redirectUrl"].as_str().unwrap_or("/"));
+    let page = frame(
+        "Zurück zum Antrag",
+        &format!("<p>Sie werden zurück zum Antrag geleitet.</p><p><a href=\"{back}\">Zurück zum Antrag</a></p>"),
+    )
+    .replace("<head>", &format!("<head><meta http-equiv=\"refresh\" content=\"0; url={back}\">"));
+    ([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response()
 }
 
 async fn behaviour(State(state): State<AppState>) -> Json<Settings> {

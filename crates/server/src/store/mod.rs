@@ -95,6 +95,8 @@ const MIGRATIONS: &[&str] = &[
     payments::MIGRATION,
     // 7: applications handed back before paying, to change the answers (see changing.rs).
     changing::MIGRATION,
+    // 8: the host page an embedded form's handed-back answers return to (see sessions.rs).
+    sessions::MIGRATION,
 ];
 
 /// Storage errors.

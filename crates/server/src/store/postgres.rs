@@ -80,6 +80,8 @@ const MIGRATIONS: &[&str] = &[
     super::payments::MIGRATION,
     // 3: applications handed back before paying (SQLite's migration 7).
     super::changing::MIGRATION,
+    // 4: the host page handed-back answers return to (SQLite's migration 8).
+    super::sessions::MIGRATION,
 ];
 
 /// Key of the advisory lock under which migrations run (any fixed number of ours).

@@ -16,7 +16,13 @@ pub struct FormSession {
     pub answers: Answers,
     /// The receipt once the form was sent (`reference`, `receivedAt`, `status`, `statusUrl`).
     pub receipt: Option<Value>,
+    /// The host page of an embedded form whose application was handed back here to change the
+    /// answers before paying: the changed application's payment returns there.
+    pub return_to: Option<String>,
 }
+
+/// Migration: the host page to return to (SQLite's migration 8, PostgreSQL's 4).
+pub(super) const MIGRATION: &str = "ALTER TABLE form_sessions ADD COLUMN return_to TEXT;";
 
 impl Store {
     /// The session's answers to a form, unless they expired before `now` (RFC 3339).
@@ -28,7 +34,7 @@ impl Store {
     ) -> Result<Option<FormSession>, StoreError> {
         let rows = self
             .rows(
-                "SELECT form_version, answers, receipt FROM form_sessions
+                "SELECT form_version, answers, receipt, return_to FROM form_sessions
                  WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
                 vec![session.into(), form_id.into(), now.into()],
             )
@@ -37,6 +43,7 @@ impl Store {
             form_version: r[0].string(),
             answers: serde_json::from_str(&r[1].string()).unwrap_or_default(),
             receipt: r[2].text().and_then(|receipt| serde_json::from_str(&receipt).ok()),
+            return_to: r[3].text(),
         }))
     }
 
@@ -51,11 +58,11 @@ impl Store {
         let answers = Value::Object(value.answers).to_string();
         let receipt = value.receipt.map(|r| r.to_string());
         self.run(
-            "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at, return_to)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (session, form_id) DO UPDATE SET
                form_version = excluded.form_version, answers = excluded.answers,
-               receipt = excluded.receipt, expires_at = excluded.expires_at",
+               receipt = excluded.receipt, expires_at = excluded.expires_at, return_to = excluded.return_to",
             vec![
                 session.into(),
                 form_id.into(),
@@ -63,6 +70,7 @@ impl Store {
                 answers.into(),
                 receipt.into(),
                 expires_at.into(),
+                value.return_to.into(),
             ],
         )
         .await?;
@@ -84,14 +92,18 @@ mod tests {
         for backend in crate::store::testing::backends().await {
             let store = backend.open().await;
             let answers: Answers = serde_json::from_value(serde_json::json!({"name": "Jürgen"})).unwrap();
-            let value = FormSession { form_version: "1".into(), answers, receipt: None };
+            let value = FormSession { form_version: "1".into(), answers, receipt: None, return_to: None };
             let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
             store.save_form_session("s1".into(), "f".into(), value.clone(), later.clone()).await.unwrap();
             assert_eq!(store.form_session("s1".into(), "f".into(), now.clone()).await.unwrap(), Some(value.clone()));
             assert_eq!(store.form_session("s1".into(), "other".into(), now.clone()).await.unwrap(), None);
             assert_eq!(store.form_session("s2".into(), "f".into(), now.clone()).await.unwrap(), None);
             // Updated in place; gone once expired.
-            let sent = FormSession { receipt: Some(serde_json::json!({"reference": "X-1"})), ..value };
+            let sent = FormSession {
+                receipt: Some(serde_json::json!({"reference": "X-1"})),
+                return_to: Some("https://www.musterstadt.de/melden".into()),
+                ..value
+            };
             store.save_form_session("s1".into(), "f".into(), sent.clone(), later.clone()).await.unwrap();
             assert_eq!(store.form_session("s1".into(), "f".into(), now).await.unwrap(), Some(sent));
             assert_eq!(store.form_session("s1".into(), "f".into(), later.clone()).await.unwrap(), None);
