@@ -4,9 +4,9 @@
 // schema, antrag-core) before filing the application in the inbox. Nothing readable passes
 // the relay; tampering and unusable keys are refused with a clear message.
 import { X509Certificate } from 'node:crypto';
-import { Page, Request } from '@playwright/test';
+import { Locator, Page, Request } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { expectAccessible, Inbox } from './support';
+import { expectAccessible, Inbox, municipalPage } from './support';
 import { Driver, definition, domId } from './driver';
 import { officialMetadataSchema } from '../../playwright.config';
 import { daysFromToday } from './clock';
@@ -28,20 +28,27 @@ function png(): Buffer {
 async function fill(page: Page, lageplan: Buffer) {
   await page.goto(`/forms/${FORM}?lang=de`);
   await expect(page.locator('h1')).toBeVisible();
-  await page.locator(`#${domId(['anzeige', 'name'])}`).fill(NAME);
-  await page.locator(`#${domId(['anzeige', 'email'])}`).fill('zeynep@example.de');
+  await fillIn(page, page.locator('body'), 'f-', lageplan);
+}
+
+/** Fill the form shown in `root` (the page, or an embedded widget with its id `prefix`) up to
+ * check your answers. */
+async function fillIn(page: Page, root: Locator, prefix: string, lageplan: Buffer) {
+  const field = (...path: string[]) => root.locator(`#${domId(path, prefix)}`);
+  await field('anzeige', 'name').fill(NAME);
+  await field('anzeige', 'email').fill('zeynep@example.de');
   // The use starts a week after the test date (it must not lie in the past).
-  const beginn = domId(['anzeige', 'beginn']);
+  const beginn = domId(['anzeige', 'beginn'], prefix);
   const start = daysFromToday(7);
-  await page.locator(`#${beginn}`).fill(start.day);
-  await page.locator(`#${beginn}-month`).fill(start.month);
-  await page.locator(`#${beginn}-year`).fill(start.year);
-  await page.locator(`#${domId(['anzeige', 'lageplan'])}`).setInputFiles({ name: 'lageplan.pdf', mimeType: 'application/pdf', buffer: lageplan });
-  await expect(page.locator('.antrag-file__name', { hasText: 'lageplan.pdf' })).toBeVisible();
-  await page.locator(`#${domId(['anzeige', 'fotos'])}`).setInputFiles({ name: 'flaeche.png', mimeType: 'image/png', buffer: png() });
-  await expect(page.locator('.antrag-file__name', { hasText: 'flaeche.png' })).toBeVisible();
-  await page.locator('button[data-action="next"]').click();
-  await expect(page.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
+  await root.locator(`#${beginn}`).fill(start.day);
+  await root.locator(`#${beginn}-month`).fill(start.month);
+  await root.locator(`#${beginn}-year`).fill(start.year);
+  await field('anzeige', 'lageplan').setInputFiles({ name: 'lageplan.pdf', mimeType: 'application/pdf', buffer: lageplan });
+  await expect(root.locator('.antrag-file__name', { hasText: 'lageplan.pdf' })).toBeVisible();
+  await field('anzeige', 'fotos').setInputFiles({ name: 'flaeche.png', mimeType: 'image/png', buffer: png() });
+  await expect(root.locator('.antrag-file__name', { hasText: 'flaeche.png' })).toBeVisible();
+  await root.locator('button[data-action="next"]').click();
+  await expect(root.locator('h1')).toHaveText('Überprüfen Sie Ihre Angaben');
 }
 
 test('a form with two attachments goes end-to-end encrypted to the FIT-Connect test destination', async ({ page, request }) => {
@@ -270,4 +277,25 @@ test('a 10 MB attachment is encrypted in the browser and arrives whole', async (
   expect(file.size).toBe(big.length);
   const downloaded = await inbox.attachment(file.id);
   expect(Buffer.from(await downloaded.body()).equals(big)).toBe(true);
+});
+
+test("embedded on a municipality's own site: encrypted in the browser and sent through the relay across sites", async ({ browser, request, baseURL }) => {
+  // The host page on another site than the server: keys, relay and uploads are cross-site
+  // requests (CORS); WebCrypto needs a secure context, which the municipality's HTTPS page is
+  // (here: localhost).
+  const { context, page, errors, url } = await municipalPage(browser, baseURL!, 'Gemeinde Musterdorf – Sondernutzung',
+    '<h1>Sondernutzung</h1><antrag-form id="snu" form="sondernutzung" lang="de" instance="snu"></antrag-form>');
+  await page.goto(`${url}sondernutzung.html`);
+  const widget = page.locator('#snu');
+  await expect(widget.locator('[data-antrag-ready]')).toHaveCount(1);
+  const lageplan = pdf(20_000);
+  await fillIn(page, widget, 'snu-', lageplan);
+  await widget.locator('button[data-action="submit"]').click();
+  await expect(widget.locator('h1')).toHaveText('Antrag erfolgreich gesendet', { timeout: 30_000 });
+  const reference = (await widget.locator('.antrag-reference').innerText()).trim();
+  const stored = await new Inbox(request).submission(reference);
+  expect(stored.payload.anzeige.name).toBe(NAME);
+  expect(stored.attachments).toHaveLength(2);
+  expect(errors).toEqual([]);
+  await context.close();
 });
