@@ -252,9 +252,7 @@ impl FormState {
         let mut address = format!("{origin}{url}");
         if self.embedding.is_some() {
             if let Some(here) = dom::href() {
-                // After the server's own query (the secret that binds the application to
-                // this browser, payment::change on the server).
-                address.push_str(if url.contains('?') { "&rueckkehr=" } else { "?rueckkehr=" });
+                address.push_str("?rueckkehr=");
                 address.push_str(&String::from(js_sys::encode_uri_component(&here)));
             }
         }

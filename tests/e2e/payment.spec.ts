@@ -6,6 +6,7 @@
 // flow works, since it is forms and redirects.
 import { APIRequestContext, Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { test, expect, hydrated } from './fixtures';
 import { FormPage, Inbox, expectAccessible, municipalPage } from './support';
 import { Driver, definition, examples } from './driver';
@@ -280,7 +281,10 @@ test('a provider that never answers: the application waits, is read again with b
     expect(created.status()).toBe(201);
     const receipt = await created.json();
     expect(receipt.status).toBe('payment_pending');
-    const start = await api.get(receipt.paymentUrl, { maxRedirects: 0 });
+    // The first address binds the browser and goes on to the start, which opens the payment.
+    const bound = await api.get(receipt.paymentUrl, { maxRedirects: 0 });
+    expect([bound.status(), bound.headers()['location']]).toEqual([303, `/zahlung/${receipt.statusUrl.split('/').pop()}/start`]);
+    const start = await api.get(bound.headers()['location'], { maxRedirects: 0 });
     expect(start.status()).toBe(303);
     expect((await api.post('/test-bezahldienst/_verhalten', { data: { silent: true } })).status()).toBe(200);
     const clerk = { Authorization: 'Bearer payment-test-token' };
@@ -325,13 +329,17 @@ test('an embedded form: paid at the provider, back on the host page, where the w
     data: { formId: 'meldebescheinigung', formVersion: '1.0.0', language: 'de', data: simple() },
   });
   const receipt = await created.json();
-  const start = await request.get(`${receipt.paymentUrl}&rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
+  const token = receipt.statusUrl.split('/').pop();
+  const start = await request.get(`/zahlung/${token}/start?rueckkehr=${encodeURIComponent('https://evil.example/')}`, { maxRedirects: 0 });
   const paid = await request.post(start.headers()['location'], { form: { aktion: 'bezahlen' }, maxRedirects: 0 });
   // The provider's page goes back by itself (a refresh and a link, not a redirect).
   const onward = /<a href="([^"]+)">Zurück zum Antrag<\/a>/.exec(await paid.text())![1];
   const back = await request.get(new URL(onward, 'http://x').pathname, { maxRedirects: 0 });
   expect(back.status()).toBe(200);
-  expect(await back.text()).toContain('Antrag gesendet und bezahlt');
+  const page2 = await back.text();
+  expect(page2).toContain('Antrag gesendet und bezahlt');
+  expect(page2).not.toContain('evil.example');
+  expect(page2).not.toContain('http-equiv="refresh"');
 });
 
 test('an embedded form on another site: after a cancelled payment the answers can be changed, then paid, and the citizen is back on the host page', async ({ browser, request, baseURL }) => {
@@ -350,7 +358,7 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   // The first screen came prerendered (readable from the other site), and nothing was refused.
   expect((await prerendered).status()).toBe(200);
   expect(errors).toEqual([]);
-  const started = page.waitForRequest(/\/zahlung\/[0-9a-f]{64}\/start\?bindung=[0-9a-f]{64}&rueckkehr=/);
+  const started = page.waitForRequest(/\/zahlung\/[0-9a-f]{64}\/start\/[0-9a-f]{64}\?rueckkehr=/);
   await widget.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
   const start = (await started).url();
   await atProvider(page);
@@ -369,8 +377,8 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   await hydrated(page);
   // The secret in the start address is spent: used again (browser history, a log), it binds
   // no one (and the withdrawn application opens no payment).
-  const replayed = await request.get(start.replace(/&rueckkehr=.*/, ''), { maxRedirects: 0 });
-  expect(replayed.headers()['location']).toBe(`/zahlung/${firstToken}`);
+  const replayed = await request.get(start.replace(/\?rueckkehr=.*/, ''), { maxRedirects: 0 });
+  expect(replayed.headers()['location']).toBe(`/zahlung/${firstToken}/start`);
   expect(replayed.headers()['set-cookie'] ?? '').not.toContain('antrag_aendern');
   await expect(page.locator('.antrag-summary-list').first()).toContainText(simple().person.nachname);
   await page.getByRole('link', { name: 'Ändern Anzahl der Ausfertigungen' }).click();
@@ -402,8 +410,10 @@ test.describe('without JavaScript', () => {
     const port = Number(process.env.ANTRAG_E2E_PORT ?? 18932) + 19;
     const base = `http://127.0.0.1:${port}`;
     const provider = new URL(baseURL!).origin;
+    const dataDir = 'target/e2e-data-provider';
+    rmSync(dataDir, { recursive: true, force: true });
     const server = spawn(process.env.ANTRAG_SERVER_BIN ?? 'target/debug/antrag-server', [
-      '--addr', `127.0.0.1:${port}`, '--data-dir', `target/e2e-data-provider-${Date.now()}`, '--dist-dir', 'dist', '--forms-dir', 'forms',
+      '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--dist-dir', 'dist', '--forms-dir', 'forms',
       '--codelists-dir', 'codelists', '--inbox-token', 'provider-test-token',
       '--payment-provider-url', `${provider}/test-bezahldienst/api`, '--payment-originator-id', 'antrag', '--payment-endpoint-id', 'test',
       ...serverClock,

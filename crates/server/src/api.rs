@@ -444,7 +444,7 @@ pub async fn submit(
         request_sha256,
     };
     let accepted = accept(&state, &entry, application).await?;
-    let return_to = crate::pages::sent_by_the_app(&state, &headers, &entry, receipt_json(&accepted.0)).await;
+    crate::pages::sent_by_the_app(&state, &headers, &entry, receipt_json(&accepted.0)).await;
     match accepted {
         (receipt, false) => {
             if fault == Some(crate::faults::Fault::DropAfterCommit) {
@@ -457,20 +457,19 @@ pub async fn submit(
             }
             // Bound to this browser: by the cookie on this server's own pages; from another
             // site (an embedded form) by the secret in the payment's address (payment::change).
-            // Answers an embedded form handed back (sent from this server's page): paid, back to
-            // its host page.
-            let binding = crate::payment::change::bind(&state, &headers, &receipt).await;
+            // Bound to this browser: by the cookie on this server's own pages; from another
+            // site (an embedded form) by the secret in the payment's first address.
+            let Some(binding) = crate::payment::change::bind(&state, &headers, &receipt).await else {
+                return Ok(receipt_response(StatusCode::CREATED, &receipt, false));
+            };
             let mut json = receipt_json(&receipt);
-            if let Some(url) = json["paymentUrl"].as_str() {
-                let secret = binding.as_ref().map(|b| b.secret.as_str());
-                json["paymentUrl"] = json!(crate::payment::change::start_url(url, secret, return_to.as_deref()));
+            if let Some(url) = json["paymentUrl"].as_str().map(|url| binding.start_url(url)) {
+                json["paymentUrl"] = json!(url);
             }
             let mut response = (StatusCode::CREATED, Json(json)).into_response();
             let h = response.headers_mut();
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Some(binding) = binding {
-                h.append(header::SET_COOKIE, binding.cookie);
-            }
+            h.append(header::SET_COOKIE, binding.cookie);
             Ok(response)
         }
         (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),

@@ -193,22 +193,15 @@ pub(crate) async fn load_session(state: &AppState, sid: &str, entry: &Entry) -> 
 /// An application the app sent through the JSON API from a page that had this browser's form
 /// session (answers handed back by [`nojs::open_review`](nojs::open_review)): the session keeps no answers any more,
 /// only the receipt, as when it is sent without JavaScript — a later visit starts a new form.
-/// The host page the session's answers were to return to (an embedded form's, handed back).
-pub(crate) async fn sent_by_the_app(
-    state: &AppState,
-    headers: &HeaderMap,
-    entry: &Entry,
-    receipt: serde_json::Value,
-) -> Option<String> {
-    let sid = session_id(headers)?;
-    let mut session = load_session(state, &sid, entry).await?;
-    let return_to = session.return_to.take();
+/// (An embedded form's host page stays with it: the payment of that application returns there.)
+pub(crate) async fn sent_by_the_app(state: &AppState, headers: &HeaderMap, entry: &Entry, receipt: serde_json::Value) {
+    let Some(sid) = session_id(headers) else { return };
+    let Some(session) = load_session(state, &sid, entry).await else { return };
     let sent = FormSession { answers: antrag_core::Answers::new(), receipt: Some(receipt), ..session };
     let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
     if let Err(e) = state.store.save_form_session(sid, entry.form.def().id.clone(), sent, expires).await {
         tracing::warn!(error = %e, "a form session's answers could not be cleared after sending");
     }
-    return_to
 }
 
 /// The session id of the request's cookie, if it is one of ours (64 hex digits).

@@ -350,9 +350,11 @@ async fn summary(
     match action {
         // Sent already (a second click, a reload of the post): the confirmation.
         Action::Send if session.receipt.is_some() => {
-            // Waiting for its fee: the payment (the same transaction, never a second one).
-            if let Some(url) = session.receipt.as_ref().and_then(|r| r["paymentUrl"].as_str()) {
-                return Ok(axum::response::Redirect::to(url).into_response());
+            // Waiting for its fee: the payment (the same transaction, never a second one),
+            // through a page of this server (payment::pages::Onward).
+            let payment = session.receipt.as_ref().and_then(|r| r["paymentUrl"].as_str());
+            if let Some(start) = payment.and_then(|url| url.strip_suffix("/start")) {
+                return Ok(axum::response::Redirect::to(&format!("{start}/weiter")).into_response());
             }
             Ok(redirect(entry, lang, Some(antrag::state::navigation::DONE_SLUG), None, false))
         }
@@ -370,15 +372,9 @@ async fn summary(
                 Ok((receipt, replayed)) if receipt.status == "payment_pending" => {
                     // Stored; sent once paid: to the payment (its page takes over from here).
                     session.receipt = Some(crate::api::receipt_json(&receipt));
-                    // Answers an embedded form handed back: paid, back to its host page.
-                    let return_to = session.return_to.take();
                     // Through a page of this server: the redirects of a form may not lead to
                     // the provider's site (payment::pages::Onward).
-                    let to_payment = crate::payment::change::start_url(
-                        &format!("/zahlung/{}/weiter", receipt.status_token),
-                        None,
-                        return_to.as_deref(),
-                    );
+                    let to_payment = format!("/zahlung/{}/weiter", receipt.status_token);
                     let binding = match replayed {
                         false => crate::payment::change::bind(state, headers, &receipt).await,
                         true => None,

@@ -5,9 +5,10 @@
 //! cookie with the response that stored the application. A form embedded on another site
 //! cannot: its request is cross-site, and browsers keep cookies from such responses (or keep
 //! them apart from this server's own pages). So the secret also goes, once, into the address
-//! that opens the payment (`/zahlung/{token}/start?bindung=…`): that request is the citizen's
-//! own navigation to this server, which may set the cookie, and it replaces the secret by a
-//! new one, so that the address is worth nothing afterwards (browser history, logs).
+//! that opens the payment (`/zahlung/{token}/start/{secret}`): that request is the citizen's
+//! own navigation to this server, which may set the cookie; it replaces the secret by a new
+//! one and goes on at once, so that the address is worth nothing afterwards (browser history,
+//! logs) and the cookie is not lost with a slow answer of the provider.
 
 use axum::http::{HeaderMap, HeaderValue};
 
@@ -17,9 +18,6 @@ use crate::state::AppState;
 /// to that application's payment pages; its hash is stored with the application. It lets that
 /// browser — and no one else who knows the status token — change the answers before paying.
 pub const CHANGE_COOKIE: &str = "antrag_aendern";
-
-/// The query parameter of the payment's start address that carries the secret once.
-pub const BINDING_PARAM: &str = "bindung";
 
 /// SHA-256 of a secret, in hex (what the store keeps).
 pub fn sha256_hex(secret: &str) -> String {
@@ -31,23 +29,15 @@ pub fn sha256_hex(secret: &str) -> String {
 pub struct Binding {
     /// The `Set-Cookie` value that gives the browser its [`CHANGE_COOKIE`].
     pub cookie: HeaderValue,
-    /// The secret, for the start address of the payment ([`BINDING_PARAM`]).
+    /// The secret, for the first address of the payment ([`Binding::start_url`]).
     pub secret: String,
 }
 
-/// The start address of a payment (`payment_url`, without query) with the browser's secret
-/// and the host page to return to, where there are.
-pub fn start_url(payment_url: &str, secret: Option<&str>, return_to: Option<&str>) -> String {
-    let mut url = payment_url.to_owned();
-    let mut separator = '?';
-    if let Some(secret) = secret {
-        url.push_str(&format!("{separator}{BINDING_PARAM}={secret}"));
-        separator = '&';
+impl Binding {
+    /// The receipt's first payment address, with the secret (`payment_url`: the start).
+    pub fn start_url(&self, payment_url: &str) -> String {
+        format!("{payment_url}/{}", self.secret)
     }
-    if let Some(to) = return_to {
-        url.push_str(&format!("{separator}rueckkehr={}", antrag::api::encode(to)));
-    }
-    url
 }
 
 /// For an application just stored to wait for its fee: bind it to this browser. `None` for
@@ -65,7 +55,7 @@ pub async fn bind(state: &AppState, headers: &HeaderMap, receipt: &crate::store:
     Some(Binding { cookie, secret })
 }
 
-/// The secret of [`BINDING_PARAM`] at the start of the payment: if it is the application's,
+/// The secret of the first payment address: if it is the application's,
 /// a new secret replaces it, and the `Set-Cookie` value that gives it to this browser. `None`
 /// for a secret that is not (or no longer) the application's.
 pub async fn exchange(state: &AppState, headers: &HeaderMap, status_token: &str, given: &str) -> Option<HeaderValue> {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -20,16 +20,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/zahlung/{token}", get(page))
         .route("/zahlung/{token}/start", get(start))
+        .route("/zahlung/{token}/start/{secret}", get(bind_and_start))
         .route("/zahlung/{token}/weiter", get(onward))
         .route("/zahlung/{token}/aendern", post(change))
 }
 
-/// `?rueckkehr=`: the host page an embedded form came from; `?bindung=`: the secret that binds
-/// the application to the browser that sent it (`payment::change`).
+/// `?rueckkehr=`: the host page an embedded form came from.
 #[derive(Debug, Default, Deserialize)]
 struct StartQuery {
     rueckkehr: Option<String>,
-    bindung: Option<String>,
 }
 
 /// A status token as the server makes them (64 hex digits); anything else is not looked up.
@@ -46,19 +45,30 @@ async fn case(state: &AppState, token: &str) -> Result<Option<PaymentCase>, Resp
 
 /// `GET /zahlung/{token}/start`: the application's open transaction at the provider — created
 /// now, or the one created before (a reload, a double click, a second tab) — and off to it.
-/// With the secret of an application sent from another site (`?bindung=`): the browser's
-/// change cookie on the way.
 async fn start(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<StartQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let cookie = match query.bindung.as_deref() {
-        Some(given) if plausible(&token) => exchange(&state, &headers, &token, given).await,
-        _ => None,
+    open_payment(&state, &token, query.rueckkehr, &headers).await
+}
+
+/// `GET /zahlung/{token}/start/{secret}`: the receipt's first payment address. The secret
+/// binds the application to this browser (`payment::change`): exchanged for the change cookie
+/// with a new secret, at once, on the way to the start (the query handed on).
+async fn bind_and_start(
+    State(state): State<AppState>,
+    Path((token, secret)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let cookie = match plausible(&token) {
+        true => exchange(&state, &headers, &token, &secret).await,
+        false => None,
     };
-    let mut response = open_payment(&state, &token, query.rueckkehr, &headers).await;
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    let mut response = Redirect::to(&format!("/zahlung/{token}/start{query}")).into_response();
     if let Some(cookie) = cookie {
         response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
@@ -67,15 +77,24 @@ async fn start(
 
 /// `GET /zahlung/{token}/weiter`: where an application sent without JavaScript goes first —
 /// a page of this server that goes on to the payment by itself (a form's redirects may not
-/// lead to the provider's site: `pages::Onward`). The query is handed on to the start.
-async fn onward(State(state): State<AppState>, Path(token): Path<String>, Query(query): Query<StartQuery>) -> Response {
+/// lead to the provider's site: `pages::Onward`).
+async fn onward(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     let case = match case(&state, &token).await {
         Ok(Some(case)) => case,
         Ok(None) => return pages::not_found(&state),
         Err(response) => return response,
     };
-    let start = super::change::start_url(&format!("/zahlung/{token}/start"), None, query.rueckkehr.as_deref());
-    pages::onward(&state, &case.language, &start, pages::Onward::ToPayment)
+    pages::onward(&state, &case.language, &format!("/zahlung/{token}/start"), pages::Onward::ToPayment)
+}
+
+/// The host page of an embedded form whose answers this browser's form session holds, handed
+/// back to change them (`pages::nojs::open_review`) — for the application that session sent.
+async fn handed_back_from(state: &AppState, headers: &HeaderMap, case: &PaymentCase, token: &str) -> Option<String> {
+    let sid = crate::pages::session_id(headers)?;
+    let now = state.clock.now_rfc3339();
+    let session = state.store.form_session(sid, case.form_id.clone(), now).await.ok()??;
+    let sent_this = session.receipt.as_ref()?["statusUrl"].as_str()?.ends_with(&format!("/{token}"));
+    session.return_to.filter(|_| sent_this)
 }
 
 /// The application's open transaction, or a new one, and the response that goes there.
@@ -96,6 +115,10 @@ async fn open_payment(state: &AppState, token: &str, rueckkehr: Option<String>, 
     let amount = fee["totalCents"].as_i64().unwrap_or(0);
     let now = state.clock.now();
     let config = state.payments.config();
+    let rueckkehr = match rueckkehr {
+        Some(url) => Some(url),
+        None => handed_back_from(state, headers, &case, token).await,
+    };
     let return_to = rueckkehr.filter(|url| allowed_return(state, headers, url));
     let claim = Transaction::claim(
         crate::shared::uuid_v4(),

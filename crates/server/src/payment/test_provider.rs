@@ -218,7 +218,9 @@ async fn act(State(state): State<AppState>, Path(id): Path<String>, Form(act): F
     // Back to the sender — not by a redirect: this page's `form-action 'self'` stops a form's
     // redirects to another site (the sender is one when this provider serves another
     // server), so the page goes on by itself, with a link, as many real providers do.
-    let back = antrag::format::escape_html(payment.request["redirectUrl"].as_str().unwrap_or("/"));
+    let back =
+        payment.request["redirectUrl"].as_str().filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let back = antrag::format::escape_html(back.unwrap_or("/"));
     let page = frame(
         "Zurück zum Antrag",
         &format!("<p>Sie werden zurück zum Antrag geleitet.</p><p><a href=\"{back}\">Zurück zum Antrag</a></p>"),
