@@ -348,7 +348,7 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   // the secret in the payment's start address binds this browser.
   const inbox = new Inbox(request);
   const { context, page, errors, server, url } = await municipalPage(browser, baseURL!, 'Gemeinde Musterdorf – Meldebescheinigung',
-    '<h1>Meldebescheinigung</h1><antrag-form id="melde" form="meldebescheinigung" lang="de" instance="melde"></antrag-form>');
+    '<h1>Meldebescheinigung</h1><antrag-form id="melde" form="meldebescheinigung" lang="de" instance="melde" ags="15002000"></antrag-form>');
   const prerendered = page.waitForResponse(/\/prerender\/meldebescheinigung\.de\.html$/);
   await page.goto(`${url}meldung.html`);
   const widget = page.locator('#melde');
@@ -395,6 +395,10 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   const changed = await paymentOf(inbox, second);
   expect([changed.status, changed.payment.fee.totalCents]).toEqual(['received', 2000]);
   expect((await inbox.submission(first)).status).toBe('withdrawn');
+  // The host page's routing (its AGS) goes with the changed application, although it was sent
+  // from this server's page, where the app knows none.
+  expect((await inbox.submission(first)).routing).toEqual({ ags: '15002000' });
+  expect((await inbox.submission(second)).routing).toEqual({ ags: '15002000' });
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -434,7 +434,12 @@ pub async fn submit(
             }
         }
     }
-    let routing = request.routing.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    // Answers handed back to change them (this browser's form session on this server's page,
+    // where the app knows no platform routing) go where their first application was to go.
+    let routing = match crate::pages::handed_back_routing(&state, &headers, &entry).await {
+        Some(kept) => Some(kept),
+        None => request.routing.as_ref().and_then(|r| serde_json::to_value(r).ok()),
+    };
     let application = Application {
         data: request.data,
         client_date: request.client_date,

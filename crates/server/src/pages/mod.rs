@@ -190,6 +190,17 @@ pub(crate) async fn load_session(state: &AppState, sid: &str, entry: &Entry) -> 
     Some(session)
 }
 
+/// Where answers this browser's form session holds, handed back to change them, were to go
+/// (their first application's platform routing): the changed application goes there too.
+pub(crate) async fn handed_back_routing(
+    state: &AppState,
+    headers: &HeaderMap,
+    entry: &Entry,
+) -> Option<serde_json::Value> {
+    let sid = session_id(headers)?;
+    load_session(state, &sid, entry).await?.routing
+}
+
 /// An application the app sent through the JSON API from a page that had this browser's form
 /// session (answers handed back by [`nojs::open_review`](nojs::open_review)): the session keeps no answers any more,
 /// only the receipt, as when it is sent without JavaScript — a later visit starts a new form.
@@ -197,7 +208,7 @@ pub(crate) async fn load_session(state: &AppState, sid: &str, entry: &Entry) -> 
 pub(crate) async fn sent_by_the_app(state: &AppState, headers: &HeaderMap, entry: &Entry, receipt: serde_json::Value) {
     let Some(sid) = session_id(headers) else { return };
     let Some(session) = load_session(state, &sid, entry).await else { return };
-    let sent = FormSession { answers: antrag_core::Answers::new(), receipt: Some(receipt), ..session };
+    let sent = FormSession { answers: antrag_core::Answers::new(), receipt: Some(receipt), routing: None, ..session };
     let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
     if let Err(e) = state.store.save_form_session(sid, entry.form.def().id.clone(), sent, expires).await {
         tracing::warn!(error = %e, "a form session's answers could not be cleared after sending");

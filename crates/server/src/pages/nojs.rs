@@ -88,6 +88,7 @@ pub async fn post(
         answers: antrag_core::initial_answers(&entry.form),
         receipt: None,
         return_to: None,
+        routing: None,
     });
     let step_slug = posted.value(form_post::STEP).unwrap_or_default().to_owned();
     // An application already stored answers first, before the version check (as the JSON
@@ -127,6 +128,7 @@ pub async fn post(
                 answers: antrag_core::initial_answers(&entry.form),
                 receipt: None,
                 return_to: None,
+                routing: None,
                 ..session
             };
         }
@@ -364,7 +366,8 @@ async fn summary(
                 data: session.answers.clone(),
                 client_date: None,
                 language: lang.to_owned(),
-                routing: None,
+                // Answers handed back: where their first application was to go.
+                routing: session.routing.clone(),
                 idempotency_key,
                 request_sha256,
             };
@@ -372,6 +375,7 @@ async fn summary(
                 Ok((receipt, replayed)) if receipt.status == "payment_pending" => {
                     // Stored; sent once paid: to the payment (its page takes over from here).
                     session.receipt = Some(crate::api::receipt_json(&receipt));
+                    session.routing = None;
                     // Through a page of this server: the redirects of a form may not lead to
                     // the provider's site (payment::pages::Onward).
                     let to_payment = format!("/zahlung/{}/weiter", receipt.status_token);
@@ -388,6 +392,7 @@ async fn summary(
                 }
                 Ok((receipt, _)) => {
                     session.receipt = Some(crate::api::receipt_json(&receipt));
+                    session.routing = None;
                     Ok(redirect(entry, lang, Some(antrag::state::navigation::DONE_SLUG), None, false))
                 }
                 Err(problem) if problem.kind == "validation" || problem.kind == "attachment-unavailable" => {
@@ -488,6 +493,15 @@ fn list_on_step<'e>(
 /// Open the answer summary of `entry` with `answers` (given for `form_version`) in this
 /// browser's form session, a new one if it has none (its cookie then lasts until the browser
 /// closes): an application handed back for changes (`crate::payment`). With JavaScript the
+/// What handed-back answers keep of the application they were given for.
+#[derive(Debug, Default)]
+pub(crate) struct HandedBack {
+    /// An embedded form's host page: the changed application's payment returns there.
+    pub return_to: Option<String>,
+    /// A platform's routing: the changed application goes where the first was to go.
+    pub routing: Option<serde_json::Value>,
+}
+
 /// app takes the answers over from the page.
 pub(crate) async fn open_review(
     state: &AppState,
@@ -495,14 +509,15 @@ pub(crate) async fn open_review(
     lang: &str,
     form_version: String,
     answers: antrag_core::Answers,
-    return_to: Option<String>,
+    kept: HandedBack,
     headers: &axum::http::HeaderMap,
 ) -> Result<Response, Problem> {
     let (sid, new_session) = match session_id(headers) {
         Some(sid) => (sid, false),
         None => (random_token(32), true),
     };
-    let session = FormSession { form_version, answers, receipt: None, return_to };
+    let session =
+        FormSession { form_version, answers, receipt: None, return_to: kept.return_to, routing: kept.routing };
     let expires = crate::clock::rfc3339(state.clock.now() + time::Duration::hours(SESSION_HOURS));
     let id = entry.form.def().id.clone();
     state.store.save_form_session(sid.clone(), id, session, expires).await.map_err(crate::api::internal)?;

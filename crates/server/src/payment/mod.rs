@@ -236,7 +236,8 @@ impl Payments {
         match (id, url) {
             (Some(id), Some(url))
                 if is_provider_id(id)
-                    && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/')) =>
+                    && (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+                    && !url.chars().any(|c| c.is_control() || c.is_whitespace()) =>
             {
                 // An address on the provider's own site without its origin: there, not here
                 // (the built-in test provider, whose base is this server, stays relative).

@@ -63,10 +63,10 @@ async fn bind_and_start(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let cookie = match plausible(&token) {
-        true => exchange(&state, &headers, &token, &secret).await,
-        false => None,
-    };
+    if !plausible(&token) {
+        return pages::not_found(&state);
+    }
+    let cookie = exchange(&state, &headers, &token, &secret).await;
     let query = query.map(|q| format!("?{q}")).unwrap_or_default();
     let mut response = Redirect::to(&format!("/zahlung/{token}/start{query}")).into_response();
     if let Some(cookie) = cookie {
@@ -204,12 +204,14 @@ async fn change(State(state): State<AppState>, Path(token): Path<String>, header
     let given_for = state.catalog.version(&case.form_id, &withdrawn.form_version).unwrap_or_else(|| entry.clone());
     let answers = antrag_core::answers_from_payload(&given_for.form, &withdrawn.answers);
     let lang = &withdrawn.language;
-    // An embedded form's: its changed application, once paid, returns to the host page.
+    // An embedded form's: its changed application, once paid, returns to the host page; and
+    // goes where the first was to go.
     let return_to = match state.store.transactions(case.submission_id).await {
         Ok(transactions) => transactions.into_iter().rev().find_map(|t| t.return_to),
         Err(e) => return crate::api::internal(e).into_response(),
     };
-    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, answers, return_to, &headers)
+    let kept = crate::pages::nojs::HandedBack { return_to, routing: withdrawn.routing };
+    crate::pages::nojs::open_review(&state, &entry, lang, withdrawn.form_version, answers, kept, &headers)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }

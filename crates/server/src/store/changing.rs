@@ -43,12 +43,15 @@ pub struct Withdrawn {
     pub language: String,
     /// The answers as they were checked (the payload: visible answers, typed).
     pub answers: Map<String, Value>,
+    /// Where it was to go (a platform's LeiKa key, ARS, AGS), for the changed application.
+    pub routing: Option<Value>,
 }
 
 /// The application, if its answers may be handed back: asked for by the browser that sent it,
 /// waiting for its fee with no transaction live — or withdrawn already, its answers still kept.
-const FIND: &str = "SELECT form_id, form_version, language, COALESCE(handback, payload), status FROM submissions
-     WHERE id = ?1 AND change_secret_sha256 = ?2 AND routing IS NULL AND (
+const FIND: &str =
+    "SELECT form_id, form_version, language, COALESCE(handback, payload), status, routing FROM submissions
+     WHERE id = ?1 AND change_secret_sha256 = ?2 AND (
        (status = 'payment_pending'
         AND NOT EXISTS (SELECT 1 FROM payment_transactions t
                         WHERE t.submission_id = submissions.id AND t.status IN ('INITIAL', 'PAYED', 'AMOUNT_MISMATCH')))
@@ -65,13 +68,12 @@ const WITHDRAW: &str =
 /// application can name them.
 const RELEASE: &str = "UPDATE attachments SET submission_id = NULL, created_at = ?2 WHERE submission_id = ?1";
 
-type Found = (String, String, String, String, String);
+type Found = (String, String, String, String, String, Option<String>);
 
 impl Store {
     /// Withdraw the application `submission_id` for changes, at `now` (RFC 3339), for the
     /// browser whose secret hashes to `secret_sha256`: its answers, or `None` when it may not
-    /// be changed (another browser, paid, given up, a payment open, its answers cleared, or
-    /// sent for a platform's routing).
+    /// be changed (another browser, paid, given up, a payment open, its answers cleared).
     pub async fn withdraw_for_change(
         &self,
         submission_id: i64,
@@ -84,7 +86,7 @@ impl Store {
                     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                     let found = tx
                         .query_row(FIND, rusqlite::params![submission_id, secret_sha256], |r| {
-                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
                         })
                         .optional()?;
                     if found.as_ref().is_some_and(|f: &Found| f.4 == "payment_pending") {
@@ -103,7 +105,7 @@ impl Store {
                 // transaction opened by whoever held the lock before).
                 tx.query_opt("SELECT 1 FROM submissions WHERE id = $1 FOR UPDATE", &[&submission_id]).await?;
                 let row = tx.query_opt(&FIND.replace('?', "$"), &[&submission_id, &secret_sha256]).await?;
-                let found: Option<Found> = row.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)));
+                let found: Option<Found> = row.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
                 if found.as_ref().is_some_and(|f| f.4 == "payment_pending") {
                     tx.execute(&WITHDRAW.replace('?', "$"), &[&submission_id, &now]).await?;
                     tx.execute(&RELEASE.replace('?', "$"), &[&submission_id, &now]).await?;
@@ -112,11 +114,12 @@ impl Store {
                 found
             }
         };
-        Ok(found.map(|(form_id, form_version, language, payload, _)| Withdrawn {
+        Ok(found.map(|(form_id, form_version, language, payload, _, routing)| Withdrawn {
             form_id,
             form_version,
             language,
             answers: serde_json::from_str(&payload).unwrap_or_default(),
+            routing: routing.and_then(|r| serde_json::from_str(&r).ok()),
         }))
     }
 
@@ -253,6 +256,28 @@ mod tests {
         // After the time to hand them back, the answers are cleared and not handed back.
         assert_eq!(store.purge_withdrawn(at(5)).await.unwrap(), 1, "{name}: withdrawn before then");
         assert_eq!(withdraw(&store, id, 7).await, None, "{name}: cleared");
+    }
+
+    /// An application with a platform's routing (LeiKa key, ARS/AGS of an embedded widget) is
+    /// handed back with it, so that the changed one goes to the same authority.
+    #[tokio::test]
+    async fn a_routed_application_is_handed_back_with_its_routing() {
+        for backend in backends().await {
+            let store = backend.open().await;
+            let name = backend.name();
+            let routing = serde_json::json!({"leikaKey": "99108001001000", "ars": "150020000000", "ags": "15002000"});
+            let mut new = crate::store::tests::submission("routed", "routed");
+            new.status = "payment_pending".into();
+            new.fee = Some(serde_json::json!({"totalCents": 1000, "items": []}));
+            new.routing = Some(routing.clone());
+            let SubmitOutcome::Created(receipt) = store.submit(new).await.unwrap() else {
+                panic!("{name}: not stored")
+            };
+            store.bind_change_secret(receipt.status_token.clone(), SECRET.into()).await.unwrap();
+            let case = store.payment_case(receipt.status_token).await.unwrap().unwrap();
+            let withdrawn = withdraw(&store, case.submission_id, 1).await.expect("handed back");
+            assert_eq!(withdrawn.routing, Some(routing), "{name}");
+        }
     }
 
     /// The secret given once in a start address (an embedded form) is replaced by a new one:

@@ -19,10 +19,15 @@ pub struct FormSession {
     /// The host page of an embedded form whose application was handed back here to change the
     /// answers before paying: the changed application's payment returns there.
     pub return_to: Option<String>,
+    /// Where the application whose answers were handed back was to go (a platform's routing):
+    /// the changed application goes there too.
+    pub routing: Option<Value>,
 }
 
-/// Migration: the host page to return to (SQLite's migration 8, PostgreSQL's 4).
-pub(super) const MIGRATION: &str = "ALTER TABLE form_sessions ADD COLUMN return_to TEXT;";
+/// Migration: what handed-back answers keep of their application (SQLite's migration 8,
+/// PostgreSQL's 4).
+pub(super) const MIGRATION: &str = "ALTER TABLE form_sessions ADD COLUMN return_to TEXT;
+    ALTER TABLE form_sessions ADD COLUMN routing TEXT;";
 
 impl Store {
     /// The session's answers to a form, unless they expired before `now` (RFC 3339).
@@ -34,7 +39,7 @@ impl Store {
     ) -> Result<Option<FormSession>, StoreError> {
         let rows = self
             .rows(
-                "SELECT form_version, answers, receipt, return_to FROM form_sessions
+                "SELECT form_version, answers, receipt, return_to, routing FROM form_sessions
                  WHERE session = ?1 AND form_id = ?2 AND expires_at > ?3",
                 vec![session.into(), form_id.into(), now.into()],
             )
@@ -44,6 +49,7 @@ impl Store {
             answers: serde_json::from_str(&r[1].string()).unwrap_or_default(),
             receipt: r[2].text().and_then(|receipt| serde_json::from_str(&receipt).ok()),
             return_to: r[3].text(),
+            routing: r[4].text().and_then(|routing| serde_json::from_str(&routing).ok()),
         }))
     }
 
@@ -57,12 +63,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         let answers = Value::Object(value.answers).to_string();
         let receipt = value.receipt.map(|r| r.to_string());
+        let routing = value.routing.map(|r| r.to_string());
         self.run(
-            "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at, return_to)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO form_sessions (session, form_id, form_version, answers, receipt, expires_at, return_to, routing)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (session, form_id) DO UPDATE SET
                form_version = excluded.form_version, answers = excluded.answers,
-               receipt = excluded.receipt, expires_at = excluded.expires_at, return_to = excluded.return_to",
+               receipt = excluded.receipt, expires_at = excluded.expires_at, return_to = excluded.return_to,
+               routing = excluded.routing",
             vec![
                 session.into(),
                 form_id.into(),
@@ -71,6 +79,7 @@ impl Store {
                 receipt.into(),
                 expires_at.into(),
                 value.return_to.into(),
+                routing.into(),
             ],
         )
         .await?;
@@ -92,7 +101,8 @@ mod tests {
         for backend in crate::store::testing::backends().await {
             let store = backend.open().await;
             let answers: Answers = serde_json::from_value(serde_json::json!({"name": "Jürgen"})).unwrap();
-            let value = FormSession { form_version: "1".into(), answers, receipt: None, return_to: None };
+            let value =
+                FormSession { form_version: "1".into(), answers, receipt: None, return_to: None, routing: None };
             let (now, later) = ("2026-11-28T12:00:00Z".to_owned(), "2026-11-29T12:00:00Z".to_owned());
             store.save_form_session("s1".into(), "f".into(), value.clone(), later.clone()).await.unwrap();
             assert_eq!(store.form_session("s1".into(), "f".into(), now.clone()).await.unwrap(), Some(value.clone()));
@@ -102,6 +112,7 @@ mod tests {
             let sent = FormSession {
                 receipt: Some(serde_json::json!({"reference": "X-1"})),
                 return_to: Some("https://www.musterstadt.de/melden".into()),
+                routing: Some(serde_json::json!({"leikaKey": "99108001001000", "ags": "15002000"})),
                 ..value
             };
             store.save_form_session("s1".into(), "f".into(), sent.clone(), later.clone()).await.unwrap();
