@@ -39,6 +39,20 @@ function tokenOf(page: Page): string {
   return new URL(page.url()).pathname.split('/')[2];
 }
 
+/** Cancel at the provider: back on the payment page, the application still waiting for its
+ * fee, and no one but this browser (not the host page, not the provider, who know the status
+ * token) can take it back. Its reference and status token. */
+async function cancelAtProvider(page: Page, request: APIRequestContext, inbox: Inbox) {
+  await page.getByRole('button', { name: 'Abbrechen' }).click();
+  await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
+  const first = await page.locator('.antrag-reference').innerText();
+  const firstToken = tokenOf(page);
+  const stranger = await request.post(`/zahlung/${firstToken}/aendern`, { maxRedirects: 0 });
+  expect([stranger.status(), stranger.headers()['location']]).toEqual([303, `/zahlung/${firstToken}`]);
+  expect((await paymentOf(inbox, first)).status).toBe('payment_pending');
+  return { first, firstToken };
+}
+
 async function paymentOf(inbox: Inbox, reference: string) {
   const stored = await inbox.submission(reference);
   return { status: stored.status as string, payment: stored.payment };
@@ -117,14 +131,7 @@ test('cancelled, then the answers changed on check your answers: the first appli
   const form = new FormPage(page);
   await toReview(page, request);
   await payAtReview(page);
-  await page.getByRole('button', { name: 'Abbrechen' }).click();
-  await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
-  const first = await page.locator('.antrag-reference').innerText();
-  const firstToken = tokenOf(page);
-  // Someone else who knows the status token (the host page, the provider) cannot take it back.
-  const stranger = await request.post(`/zahlung/${firstToken}/aendern`, { maxRedirects: 0 });
-  expect([stranger.status(), stranger.headers()['location']]).toEqual([303, `/zahlung/${firstToken}`]);
-  expect((await paymentOf(inbox, first)).status).toBe('payment_pending');
+  const { first, firstToken } = await cancelAtProvider(page, request, inbox);
   await expect(page.getByText('Wenn Sie Ihre Angaben ändern, wird dieser Antrag nicht gesendet.')).toBeVisible();
   await page.getByRole('button', { name: 'Angaben ändern' }).click();
   await expect(form.heading()).toHaveText('Überprüfen Sie Ihre Angaben');
@@ -362,13 +369,7 @@ test('an embedded form on another site: after a cancelled payment the answers ca
   await widget.getByRole('button', { name: 'Gebühr bezahlen und Antrag senden' }).click();
   const start = (await started).url();
   await atProvider(page);
-  await page.getByRole('button', { name: 'Abbrechen' }).click();
-  await expect(page.getByText('Sie haben die Zahlung abgebrochen.')).toBeVisible();
-  const first = await page.locator('.antrag-reference').innerText();
-  const firstToken = tokenOf(page);
-  const stranger = await request.post(`/zahlung/${firstToken}/aendern`, { maxRedirects: 0 });
-  expect(stranger.headers()['location']).toBe(`/zahlung/${firstToken}`);
-  expect((await paymentOf(inbox, first)).status).toBe('payment_pending');
+  const { first, firstToken } = await cancelAtProvider(page, request, inbox);
   // This browser may: the answers come back on this server's page of the form.
   await page.getByRole('button', { name: 'Angaben ändern' }).click();
   const form = new FormPage(page);

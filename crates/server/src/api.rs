@@ -461,8 +461,6 @@ pub async fn submit(
                 std::future::pending::<()>().await;
             }
             // Bound to this browser: by the cookie on this server's own pages; from another
-            // site (an embedded form) by the secret in the payment's address (payment::change).
-            // Bound to this browser: by the cookie on this server's own pages; from another
             // site (an embedded form) by the secret in the payment's first address.
             let Some(binding) = crate::payment::change::bind(&state, &headers, &receipt).await else {
                 return Ok(receipt_response(StatusCode::CREATED, &receipt, false));
@@ -471,10 +469,8 @@ pub async fn submit(
             if let Some(url) = json["paymentUrl"].as_str().map(|url| binding.start_url(url)) {
                 json["paymentUrl"] = json!(url);
             }
-            let mut response = (StatusCode::CREATED, Json(json)).into_response();
-            let h = response.headers_mut();
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            h.append(header::SET_COOKIE, binding.cookie);
+            let mut response = json_receipt_response(StatusCode::CREATED, json, false);
+            response.headers_mut().append(header::SET_COOKIE, binding.cookie);
             Ok(response)
         }
         (receipt, true) => Ok(receipt_response(StatusCode::CREATED, &receipt, true)),
@@ -600,7 +596,12 @@ pub(crate) fn receipt_json(receipt: &crate::store::Receipt) -> Value {
 }
 
 fn receipt_response(status: StatusCode, receipt: &crate::store::Receipt, replayed: bool) -> Response {
-    let mut response = (status, Json(receipt_json(receipt))).into_response();
+    json_receipt_response(status, receipt_json(receipt), replayed)
+}
+
+/// A receipt's answer (never cached; marked when it is the answer to a replayed request).
+fn json_receipt_response(status: StatusCode, json: Value, replayed: bool) -> Response {
+    let mut response = (status, Json(json)).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if replayed {

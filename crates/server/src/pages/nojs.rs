@@ -490,9 +490,6 @@ fn list_on_step<'e>(
         .ok_or_else(|| Problem::bad_request(format!("\"{path}\" is no list on this step")))
 }
 
-/// Open the answer summary of `entry` with `answers` (given for `form_version`) in this
-/// browser's form session, a new one if it has none (its cookie then lasts until the browser
-/// closes): an application handed back for changes (`crate::payment`). With JavaScript the
 /// What handed-back answers keep of the application they were given for.
 #[derive(Debug, Default)]
 pub(crate) struct HandedBack {
@@ -502,6 +499,9 @@ pub(crate) struct HandedBack {
     pub routing: Option<serde_json::Value>,
 }
 
+/// Open the answer summary of `entry` with `answers` (given for `form_version`) in this
+/// browser's form session, a new one if it has none (its cookie then lasts until the browser
+/// closes): an application handed back for changes (`crate::payment`). With JavaScript the
 /// app takes the answers over from the page.
 pub(crate) async fn open_review(
     state: &AppState,
