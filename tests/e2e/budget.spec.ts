@@ -16,9 +16,10 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 // antrag_core::fee, the fee table on check your answers — the fee is shown by the same code the
 // server charges with — and an embedded widget's return from paying (the status read that shows
 // its confirmation); a second candidate for a later download, since only forms with a fee use
-// it. The goal is 250 / 200 KB.
-const BUDGET_GZIP = 529 * 1024;
-const BUDGET_BROTLI = 408 * 1024;
+// it. A type-erased view without its async-hydration function (vendor/README.md): −37 / −24 KB
+// (491.2 / 384.1 KB measured). The goal is 250 / 200 KB.
+const BUDGET_GZIP = 493 * 1024;
+const BUDGET_BROTLI = 386 * 1024;
 
 test('the web bundle stays within its size budget', () => {
   const files = readdirSync('dist').filter((f) => /^antrag-.*\.(wasm|js|css)$/.test(f) || f === 'index.html' || f === 'boot.js');
