@@ -1,7 +1,7 @@
 //! The open submission contract, client side: catalog, definitions, submissions with an
 //! idempotency key and retries. Failures are typed end to end, never reduced to an `Option`.
 
-use antrag_core::{FormDef, Report};
+use antrag_core::Report;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use wasm_bindgen::JsCast;
 
@@ -204,11 +204,12 @@ pub async fn status(config: &ClientConfig, token: &str) -> Result<Value, ApiErro
     crate::json::response(response).await.map_err(ApiError::Malformed)
 }
 
-/// Parse a definition received from the server. The server lints every definition before it
-/// serves it, so the browser skips lint (and its code); a definition that does not even parse
-/// is reported with serde's message.
+/// Parse a definition received from the server. The server parses and lints every definition
+/// before it serves it, so the browser skips lint and serde's derived readers (and their code:
+/// [`antrag_core::trusted`]); a definition that does not even read is reported with its place.
 pub fn parse_definition(json: &str) -> Result<antrag_core::Form, String> {
-    let def: FormDef = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    let def = serde_json::from_str::<Value>(json).map_err(|e| e.to_string())?;
+    let def = antrag_core::trusted::definition(def).map_err(|e| e.to_string())?;
     if def.format != antrag_core::definition::FORMAT {
         return Err(format!("unsupported format {}", def.format));
     }

@@ -23,7 +23,7 @@ pub fn FormPage(
 ) -> impl IntoView {
     let config = use_context::<crate::config::ClientConfig>().unwrap_or_default();
     let prefix = embedded.map(|instance| format!("{instance}-")).unwrap_or_else(|| "f-".to_owned());
-    match serde_json::from_value::<antrag_core::FormDef>(data.definition) {
+    match antrag_core::trusted::definition(data.definition) {
         Ok(def) => {
             let form = antrag_core::Form::trusted(def);
             view! { <FormFlow form=form lang=lang languages=languages config=config transport=data.transport start=data.start prefix=prefix /> }

@@ -43,6 +43,7 @@ pub mod payload;
 pub mod schema;
 pub mod steps;
 pub mod text;
+pub mod trusted;
 pub mod visibility;
 pub mod widget;
 

@@ -76,6 +76,9 @@ fn every_shared_fixture_imports() {
                 let def = result.definition;
                 let problems = antrag_core::lint(&def);
                 assert!(problems.iter().all(|p| p.severity != antrag_core::Severity::Error), "{name}: {problems:?}");
+                // The browser reads the served definition with antrag_core::trusted, not serde.
+                let served = serde_json::to_value(&def).unwrap();
+                assert_eq!(antrag_core::trusted::definition(served).as_ref(), Ok(&def), "{name}: read in the browser");
                 let form = Form::new(def).unwrap_or_else(|p| panic!("{name}: {p:?}"));
                 if let Err(report) = antrag_core::generate::sample_answers(&form, &ctx) {
                     panic!("{name}: no valid answers found, still open: {:?}", report.issues);
