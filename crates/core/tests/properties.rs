@@ -99,6 +99,13 @@ proptest! {
     fn lint_and_validate_never_panic(def in definition(), answers in prop::collection::btree_map(prop::sample::select(KEYS), json_value(), 0..5)) {
         let text = def.to_string();
         if let Ok(parsed) = antrag_core::parse(&text) {
+            // The browser's reader (antrag_core::trusted) reads what serde read, as written and
+            // as the server serves it.
+            let served = serde_json::to_value(&parsed).unwrap();
+            for value in [def.clone(), served] {
+                let read = antrag_core::trusted::definition(value);
+                prop_assert_eq!(read.as_ref(), Ok(&parsed));
+            }
             let _ = lint(&parsed);
             if let Ok(form) = Form::new(parsed) {
                 let answers: Answers = answers.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
