@@ -1,6 +1,7 @@
 //! The open submission contract, client side: catalog, definitions, submissions with an
 //! idempotency key and retries. Failures are typed end to end, never reduced to an `Option`.
 
+use antrag_core::trusted::{self, Obj, Read};
 use antrag_core::Report;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use wasm_bindgen::JsCast;
@@ -26,6 +27,21 @@ pub struct Summary {
     pub languages: Vec<String>,
     /// Default language.
     pub default_language: String,
+}
+
+impl Summary {
+    /// Read as the server writes it ([`antrag_core::trusted`]).
+    pub fn read(value: Value) -> Read<Summary> {
+        let mut o = Obj::new(value)?;
+        Ok(Summary {
+            id: o.req("id", trusted::string)?,
+            version: o.req("version", trusted::string)?,
+            title: o.req("title", trusted::text)?,
+            description: o.opt("description", trusted::text)?,
+            languages: o.req("languages", trusted::strings)?,
+            default_language: o.req("defaultLanguage", trusted::string)?,
+        })
+    }
 }
 
 /// Why a request failed.
@@ -113,6 +129,20 @@ pub struct Receipt {
     pub payment_url: Option<String>,
 }
 
+impl Receipt {
+    /// Read as the server writes it ([`antrag_core::trusted`]).
+    pub fn read(value: Value) -> Read<Receipt> {
+        let mut o = Obj::new(value)?;
+        Ok(Receipt {
+            reference: o.req("reference", trusted::string)?,
+            received_at: o.req("receivedAt", trusted::string)?,
+            status: o.req("status", trusted::string)?,
+            status_url: o.req("statusUrl", trusted::string)?,
+            payment_url: o.opt("paymentUrl", trusted::string)?,
+        })
+    }
+}
+
 /// Body of a submission.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -152,12 +182,9 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
 
 /// The catalog.
 pub async fn catalog(config: ClientConfig) -> Result<Vec<Summary>, ApiError> {
-    #[derive(Deserialize)]
-    struct Catalog {
-        forms: Vec<Summary>,
-    }
     let response = send(Request::get(&format!("{}/forms", config.api)).build()).await?;
-    crate::json::response::<Catalog>(response).await.map(|c| c.forms).map_err(ApiError::Malformed)
+    let forms = |v| Obj::new(v)?.req("forms", |v| trusted::list(v, Summary::read));
+    crate::json::read_response(response, forms).await.map_err(ApiError::Malformed)
 }
 
 /// The response boot.js requested for form `id` before the app started (`definition` or
@@ -225,7 +252,9 @@ pub async fn transport(config: &ClientConfig, id: &str) -> Result<crate::fit::Tr
         None => send(Request::get(&url).build()).await,
     };
     match answer {
-        Ok(response) => crate::json::response(response).await.map_err(ApiError::Malformed),
+        Ok(response) => {
+            crate::json::read_response(response, crate::fit::Transport::read).await.map_err(ApiError::Malformed)
+        }
         Err(ApiError::Status { status: 404, .. }) => Ok(crate::fit::Transport::Contract),
         Err(e) => Err(e),
     }
@@ -260,15 +289,15 @@ pub async fn submit(config: &ClientConfig, request: &SubmissionRequest, key: &st
     if status == 201 || status == 200 {
         // A success whose body never arrives (a dropped connection) is an unknown outcome:
         // retry with the same key.
-        return crate::json::response::<Receipt>(response).await.map_err(|_| SubmitError::Network);
+        return crate::json::read_response(response, Receipt::read).await.map_err(|_| SubmitError::Network);
     }
     let problem: Value = response.json().await.unwrap_or(Value::Null);
     Err(match status {
         422 if problem["type"].as_str().is_some_and(|t| t.ends_with("/attachment-unavailable")) => {
             SubmitError::AttachmentUnavailable { id: problem["attachment"].as_str().unwrap_or_default().to_owned() }
         }
-        422 if problem.get("issues").is_some() => match serde_json::from_value::<Report>(problem["issues"].clone()) {
-            Ok(report) => SubmitError::Rejected(report),
+        422 if problem.get("issues").is_some() => match trusted::list(problem["issues"].clone(), trusted::issue) {
+            Ok(issues) => SubmitError::Rejected(Report { issues }),
             Err(_) => SubmitError::Server { status, retry_after },
         },
         409 => {

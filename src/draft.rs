@@ -3,6 +3,7 @@
 //! version and instance, expiring after a configurable number of days (default 7), deleted
 //! after a confirmed submission, and never sent anywhere but to the form's own backend.
 
+use antrag_core::trusted::{self, Obj, Read, ReadError};
 use antrag_core::Answers;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -79,6 +80,35 @@ pub struct Draft {
     pub pending: Option<Pending>,
 }
 
+impl Draft {
+    /// Read a stored draft's text by hand ([`antrag_core::trusted`]; this app wrote it with
+    /// serde): `None` for anything else, which is then not taken as a draft.
+    pub fn from_text(text: &str) -> Option<Draft> {
+        Draft::read(serde_json::from_str(text).ok()?).ok()
+    }
+
+    fn read(value: Value) -> Read<Draft> {
+        let mut o = Obj::new(value)?;
+        Ok(Draft {
+            form_id: o.req("formId", trusted::string)?,
+            version: o.req("version", trusted::string)?,
+            saved_at: o.req("savedAt", trusted::f64_of)?,
+            started_at: o.req("startedAt", trusted::f64_of)?,
+            expires_at: o.req("expiresAt", trusted::f64_of)?,
+            answers: o.req("answers", trusted::object)?,
+            step: o
+                .req("step", trusted::u64_of)?
+                .try_into()
+                .map_err(|_| ReadError::new("a step index").within("step"))?,
+            writer: o.req("writer", trusted::string)?,
+            pending: o.opt("pending", |v| {
+                let mut p = Obj::new(v)?;
+                Ok(Pending { key: p.req("key", trusted::string)?, request: p.req("request", trusted::any)? })
+            })?,
+        })
+    }
+}
+
 /// Where drafts of one form instance live.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DraftStore {
@@ -123,7 +153,7 @@ impl DraftStore {
     }
 
     fn read(key: &str) -> Option<Draft> {
-        crate::json::from_text(&storage()?.get_item(key).ok()??).ok()
+        Draft::from_text(&storage()?.get_item(key).ok()??)
     }
 
     /// The draft of this version, or else the newest of an earlier version; expired drafts
@@ -214,15 +244,65 @@ impl DraftStore {
         }
         match value {
             None => Some(None),
-            Some(text) => match crate::json::from_text::<Draft>(&text) {
-                Ok(d) if d.writer != tab => Some(Some(d)),
+            Some(text) => match Draft::from_text(&text) {
+                Some(d) if d.writer != tab => Some(Some(d)),
                 _ => None,
             },
         }
     }
 }
 
-/// A pending submission's request, for resending.
+/// A pending submission's request, for resending (read by hand, [`antrag_core::trusted`]).
 pub fn pending_request(pending: &Pending) -> Option<SubmissionRequest> {
-    serde_json::from_value(pending.request.clone()).ok()
+    fn read(value: Value) -> Read<SubmissionRequest> {
+        let mut o = Obj::new(value)?;
+        Ok(SubmissionRequest {
+            form_id: o.req("formId", trusted::string)?,
+            form_version: o.req("formVersion", trusted::string)?,
+            language: o.req("language", trusted::string)?,
+            data: o.req("data", trusted::any)?,
+            client_date: o.req("clientDate", trusted::string)?,
+            routing: o.opt("routing", trusted::any)?,
+        })
+    }
+    read(pending.request.clone()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What this app stores (serde) it reads back by hand, with and without a pending
+    /// submission; anything else is no draft.
+    #[test]
+    fn a_stored_draft_and_its_pending_request_read_back() {
+        let request = SubmissionRequest {
+            form_id: "f".into(),
+            form_version: "1.2.0".into(),
+            language: "de".into(),
+            data: serde_json::json!({"a": [1, 2]}),
+            client_date: "2029-02-28".into(),
+            routing: Some(serde_json::json!({"ags": "01001000"})),
+        };
+        let pending = Pending { key: "k".into(), request: serde_json::to_value(&request).unwrap() };
+        let mut draft = Draft {
+            form_id: "f".into(),
+            version: "1.2.0".into(),
+            saved_at: 1.5e12,
+            started_at: 1.4e12,
+            expires_at: 2e12,
+            answers: serde_json::from_value(serde_json::json!({"name": "Ä", "kinder": [{"n": 1}]})).unwrap(),
+            step: usize::MAX,
+            writer: "tab-1".into(),
+            pending: Some(pending.clone()),
+        };
+        assert_eq!(Draft::from_text(&crate::json::to_text(&draft)), Some(draft.clone()));
+        let again = pending_request(&pending).unwrap();
+        assert_eq!(serde_json::to_value(&again).unwrap(), serde_json::to_value(&request).unwrap());
+        draft.pending = None;
+        draft.step = 2;
+        assert_eq!(Draft::from_text(&crate::json::to_text(&draft)), Some(draft));
+        assert_eq!(Draft::from_text(r#"{"formId": "f"}"#), None);
+        assert_eq!(Draft::from_text("not json"), None);
+    }
 }

@@ -3,6 +3,7 @@
 //! The cryptography itself is the browser's (WebCrypto, see `fit_send`); nothing here
 //! encrypts — these are the formats around it, testable natively.
 
+use antrag_core::trusted::{self, Obj, Read, ReadError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -18,20 +19,37 @@ pub enum Transport {
     FitConnect(FitTransport),
 }
 
-/// Read by hand through a [`Value`] rather than by the derived `#[serde(tag = "kind")]`, which
-/// buffers in serde's private `Content` and so puts a second copy of the readers into the wasm.
+impl Transport {
+    /// Read as the server writes it, by hand ([`antrag_core::trusted`]): the derived
+    /// `#[serde(tag = "kind")]` buffers in serde's private `Content` and so would put a second
+    /// copy of the readers into the wasm.
+    pub fn read(value: Value) -> Read<Transport> {
+        let mut o = Obj::new(value)?;
+        let kinds = "a transport kind (contract, fit-connect)";
+        match o.opt("kind", trusted::string)?.as_deref() {
+            Some("contract") => Ok(Transport::Contract),
+            Some("fit-connect") => Ok(Transport::FitConnect(FitTransport {
+                destination_id: o.req("destinationId", trusted::string)?,
+                relay: o.req("relay", trusted::string)?,
+                service_type: o.req("serviceType", |v| {
+                    let mut t = Obj::new(v)?;
+                    Ok(ServiceType {
+                        name: t.req("name", trusted::string)?,
+                        identifier: t.req("identifier", trusted::string)?,
+                    })
+                })?,
+                schema_uri: o.req("schemaUri", trusted::string)?,
+                trust_roots: o.opt("trustRoots", trusted::strings)?.unwrap_or_default(),
+            })),
+            _ => Err(ReadError::new(kinds).within("kind")),
+        }
+    }
+}
+
+/// Through [`Transport::read`] (one reader in the wasm).
 impl<'de> Deserialize<'de> for Transport {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        let value = Value::deserialize(deserializer)?;
-        match value.get("kind").and_then(Value::as_str) {
-            Some("contract") => Ok(Transport::Contract),
-            Some("fit-connect") => {
-                FitTransport::deserialize(value).map(Transport::FitConnect).map_err(D::Error::custom)
-            }
-            Some(other) => Err(D::Error::custom(format!("unknown transport kind \"{other}\" (contract, fit-connect)"))),
-            None => Err(D::Error::custom("a transport needs a \"kind\" (contract, fit-connect)")),
-        }
+        Transport::read(Value::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
@@ -444,12 +462,13 @@ mod tests {
                 transport
             );
         }
+        let kinds = "expected a transport kind (contract, fit-connect)";
         let unknown = serde_json::from_value::<Transport>(json!({ "kind": "mail" })).unwrap_err().to_string();
-        assert!(unknown.contains("unknown transport kind \"mail\""), "{unknown}");
+        assert_eq!(unknown, format!("at \"/kind\": {kinds}"));
         let missing = serde_json::from_value::<Transport>(json!({ "destinationId": "d" })).unwrap_err().to_string();
-        assert!(missing.contains("needs a \"kind\""), "{missing}");
-        let incomplete = serde_json::from_value::<Transport>(json!({ "kind": "fit-connect" })).unwrap_err().to_string();
-        assert!(incomplete.contains("missing field"), "{incomplete}");
+        assert_eq!(missing, format!("at \"/kind\": {kinds}"));
+        let incomplete = Transport::read(json!({ "kind": "fit-connect" })).unwrap_err();
+        assert_eq!((incomplete.pointer.as_str(), incomplete.expected), ("/destinationId", "a value"));
     }
 
     #[test]

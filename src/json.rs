@@ -27,6 +27,16 @@ pub async fn response<T: DeserializeOwned>(response: gloo_net::http::Response) -
     from_text(&text).map_err(|e| e.to_string())
 }
 
+/// Read a response's body with a hand-written reader ([`antrag_core::trusted`]) for data the
+/// server writes; the error says what went wrong.
+pub async fn read_response<T>(
+    response: gloo_net::http::Response,
+    read: impl FnOnce(Value) -> antrag_core::trusted::Read<T>,
+) -> Result<T, String> {
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    read(serde_json::from_str(&text).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! same data and hydrates, so both build the same component tree from the same values. The
 //! block is data, never executed, so a strict Content-Security-Policy is untouched.
 
+use antrag_core::trusted::{self, Obj, Read, ReadError};
 use antrag_core::{Answers, Date, Issue};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -136,9 +137,103 @@ impl PageData {
         crate::json::to_text(self).replace('<', "\\u003c")
     }
 
-    /// Read the data block's text.
+    /// Read the data block's text (by hand, [`antrag_core::trusted`]: the server wrote it with
+    /// serde from these types, and serde's readers would cost the wasm several times this code).
     pub fn from_block(text: &str) -> Result<PageData, String> {
-        crate::json::from_text(text).map_err(|e| e.to_string())
+        let value = serde_json::from_str::<Value>(text).map_err(|e| e.to_string())?;
+        PageData::read(value).map_err(|e| e.to_string())
+    }
+
+    fn read(value: Value) -> Read<PageData> {
+        let mut o = Obj::new(value)?;
+        Ok(PageData {
+            lang: o.req("lang", trusted::string)?,
+            page: o.req("page", Page::read)?,
+            embedded: o.opt("embedded", trusted::string)?,
+        })
+    }
+}
+
+/// An externally tagged enum's value: a unit variant's name, or `{"variant": content}`.
+fn tagged(value: Value) -> Read<(String, Value)> {
+    match value {
+        Value::String(unit) => Ok((unit, Value::Null)),
+        Value::Object(map) if map.len() == 1 => Ok(map.into_iter().next().unwrap_or_default()),
+        _ => Err(ReadError::new("a variant's name, or an object with one key")),
+    }
+}
+
+fn u16_of(value: Value) -> Read<u16> {
+    trusted::u64_of(value).and_then(|n| u16::try_from(n).map_err(|_| ReadError::new("a whole number below 65536")))
+}
+
+fn usize_of(value: Value) -> Read<usize> {
+    trusted::u64_of(value).and_then(|n| usize::try_from(n).map_err(|_| ReadError::new("an index")))
+}
+
+impl Page {
+    fn read(value: Value) -> Read<Page> {
+        let (tag, content) = tagged(value)?;
+        let page = match tag.as_str() {
+            "not-found" => Ok(Page::NotFound),
+            "invalid" => Ok(Page::Invalid),
+            "form" => FormData::read(content).map(|f| Page::Form(Box::new(f))),
+            "catalog" => Obj::new(content)
+                .and_then(|mut o| o.req("forms", |v| trusted::list(v, Summary::read)))
+                .map(|forms| Page::Catalog { forms }),
+            "unavailable" => {
+                Obj::new(content).and_then(|mut o| o.req("status", u16_of)).map(|status| Page::Unavailable { status })
+            }
+            "problem" => Obj::new(content).and_then(|mut o| {
+                Ok(Page::Problem {
+                    kind: o.req("kind", trusted::string)?,
+                    detail: o.req("detail", trusted::string)?,
+                    back: o.req("back", trusted::string)?,
+                })
+            }),
+            _ => return Err(ReadError::new("a known page")),
+        };
+        page.map_err(|e| e.within(&tag))
+    }
+}
+
+impl FormData {
+    fn read(value: Value) -> Read<FormData> {
+        let mut o = Obj::new(value)?;
+        Ok(FormData {
+            definition: o.req("definition", trusted::any)?,
+            transport: o.opt("transport", Transport::read)?,
+            start: o.req("start", FormStart::read)?,
+        })
+    }
+}
+
+impl FormStart {
+    fn read(value: Value) -> Read<FormStart> {
+        let mut o = Obj::new(value)?;
+        Ok(FormStart {
+            today: o.req("today", trusted::date)?,
+            answers: o.opt("answers", trusted::object)?,
+            screen: o.opt("screen", StartScreen::read)?.unwrap_or_default(),
+            flagged: o.opt("flagged", trusted::strings)?.unwrap_or_default(),
+            server_issues: o.opt("serverIssues", |v| trusted::list(v, trusted::issue))?.unwrap_or_default(),
+            back_to_review: o.flag("backToReview")?,
+            focus_summary: o.flag("focusSummary")?,
+        })
+    }
+}
+
+impl StartScreen {
+    fn read(value: Value) -> Read<StartScreen> {
+        let (tag, content) = tagged(value)?;
+        let screen = match tag.as_str() {
+            "first" => Ok(StartScreen::First),
+            "review" => Ok(StartScreen::Review),
+            "step" => usize_of(content).map(StartScreen::Step),
+            "done" => Receipt::read(content).map(StartScreen::Done),
+            _ => return Err(ReadError::new("a known screen")),
+        };
+        screen.map_err(|e| e.within(&tag))
     }
 }
 
@@ -164,5 +259,67 @@ mod tests {
         let block = data.to_block();
         assert!(!block.contains('<'), "{block}");
         assert_eq!(PageData::from_block(&block).unwrap(), data);
+    }
+
+    /// Every page and screen the server writes reads back as it was (the reader is the
+    /// browser's, the writer serde's).
+    #[test]
+    fn every_page_and_screen_reads_back_as_serde_wrote_it() {
+        let receipt = Receipt {
+            reference: "BPA-1".into(),
+            received_at: "t".into(),
+            status: "received".into(),
+            status_url: "/s".into(),
+            payment_url: Some("/zahlung/x".into()),
+        };
+        let summary = Summary {
+            id: "f".into(),
+            version: "1".into(),
+            title: antrag_core::Text::Plain("F".into()),
+            description: Some(serde_json::from_value(serde_json::json!({"de": "D", "en": "E"})).unwrap()),
+            languages: vec!["de".into(), "en".into()],
+            default_language: "de".into(),
+        };
+        let fit: Transport = serde_json::from_value(serde_json::json!({"kind": "fit-connect", "destinationId": "d",
+            "relay": "/r", "serviceType": {"name": "n", "identifier": "i"}, "schemaUri": "u", "trustRoots": ["x"]}))
+        .unwrap();
+        let issue = antrag_core::Issue {
+            path: antrag_core::FieldPath::parse("kinder[1].name").unwrap(),
+            error: antrag_core::ErrorCode::TooLong { max: 3 },
+        };
+        let screens = [
+            StartScreen::First,
+            StartScreen::Review,
+            StartScreen::Step(2),
+            StartScreen::Done(receipt.clone()),
+            StartScreen::Done(Receipt { payment_url: None, ..receipt }),
+        ];
+        let mut pages = vec![
+            Page::NotFound,
+            Page::Invalid,
+            Page::Unavailable { status: 503 },
+            Page::Catalog { forms: vec![summary.clone(), summary] },
+            Page::Problem { kind: "bad-request".into(), detail: "d".into(), back: "/".into() },
+        ];
+        for (i, screen) in screens.into_iter().enumerate() {
+            let mut start = FormStart::new(Date::new(2029, 2, 28).unwrap());
+            start.screen = screen;
+            if i % 2 == 0 {
+                start.answers = Some(serde_json::from_value(serde_json::json!({"a": 1, "b": ["x"]})).unwrap());
+                start.flagged = vec!["a".into()];
+                start.server_issues = vec![issue.clone()];
+                start.back_to_review = true;
+                start.focus_summary = true;
+            }
+            let transport = [None, Some(Transport::Contract), Some(fit.clone())][i % 3].clone();
+            pages.push(Page::Form(Box::new(FormData { definition: serde_json::json!({"id": "f"}), transport, start })));
+        }
+        for (i, page) in pages.into_iter().enumerate() {
+            let data = PageData { lang: "en".into(), page, embedded: (i % 2 == 0).then(|| "w1".into()) };
+            assert_eq!(PageData::from_block(&data.to_block()), Ok(data));
+        }
+        let wrong =
+            PageData::from_block(r#"{"lang":"de","page":{"form":{"definition":{},"start":{"today":"2029-02-30"}}}}"#);
+        assert_eq!(wrong.unwrap_err(), "at \"/page/form/start/today\": expected a date (YYYY-MM-DD)");
     }
 }

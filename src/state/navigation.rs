@@ -241,5 +241,5 @@ fn screen_from_json(value: &Value) -> Option<Screen> {
     if value.get("review").is_some() {
         return Some(Screen::Review);
     }
-    serde_json::from_value(value.get("done")?.clone()).ok().map(Screen::Done)
+    crate::api::Receipt::read(value.get("done")?.clone()).ok().map(Screen::Done)
 }

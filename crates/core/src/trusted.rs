@@ -12,6 +12,10 @@
 //!
 //! Use [`crate::lint::parse`] for anything an author wrote; use this only for what a server
 //! that lints served.
+//!
+//! The building blocks ([`Obj`], [`string`], [`text`], [`list`], …) are public: the web app
+//! reads its other server data (page data, receipts, transports) with them too, so the wasm
+//! holds one small reader instead of serde's code per type.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -25,7 +29,7 @@ use crate::definition::{
 use crate::logic::Condition;
 use crate::text::Text;
 
-/// Why a served definition could not be read: where (a JSON pointer) and what was expected.
+/// Why served data could not be read: where (a JSON pointer) and what was expected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadError {
     /// JSON pointer of the value (`/items/3/label`).
@@ -35,12 +39,13 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn new(expected: &'static str) -> Self {
+    /// `expected` was not found here.
+    pub fn new(expected: &'static str) -> Self {
         ReadError { pointer: String::new(), expected }
     }
 
     /// The error as seen from the value that holds this one under `key`.
-    fn within(mut self, key: &str) -> Self {
+    pub fn within(mut self, key: &str) -> Self {
         self.pointer.insert_str(0, key);
         self.pointer.insert(0, '/');
         self
@@ -49,13 +54,14 @@ impl ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "definition at \"{}\": expected {}", self.pointer, self.expected)
+        write!(f, "at \"{}\": expected {}", self.pointer, self.expected)
     }
 }
 
 impl std::error::Error for ReadError {}
 
-type Read<T> = Result<T, ReadError>;
+/// A value read, or where and why not.
+pub type Read<T> = Result<T, ReadError>;
 
 /// The definition in `value`, which a server that lints definitions served.
 pub fn definition(value: Value) -> Read<FormDef> {
@@ -77,11 +83,12 @@ pub fn definition(value: Value) -> Read<FormDef> {
     })
 }
 
-/// An object being taken apart.
-struct Obj(Map<String, Value>);
+/// An object being taken apart, key by key.
+pub struct Obj(Map<String, Value>);
 
 impl Obj {
-    fn new(value: Value) -> Read<Obj> {
+    /// `value`, which must be an object.
+    pub fn new(value: Value) -> Read<Obj> {
         match value {
             Value::Object(map) => Ok(Obj(map)),
             _ => Err(ReadError::new("an object")),
@@ -89,7 +96,7 @@ impl Obj {
     }
 
     /// The value under `key` read by `read`; `None` when absent or `null`.
-    fn opt<T>(&mut self, key: &str, read: fn(Value) -> Read<T>) -> Read<Option<T>> {
+    pub fn opt<T>(&mut self, key: &str, read: fn(Value) -> Read<T>) -> Read<Option<T>> {
         match self.0.remove(key) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => read(value).map(Some).map_err(|e| e.within(key)),
@@ -97,57 +104,71 @@ impl Obj {
     }
 
     /// The value under `key` read by `read`, which must be there.
-    fn req<T>(&mut self, key: &str, read: fn(Value) -> Read<T>) -> Read<T> {
+    pub fn req<T>(&mut self, key: &str, read: fn(Value) -> Read<T>) -> Read<T> {
         self.opt(key, read)?.ok_or_else(|| ReadError::new("a value").within(key))
     }
 
     /// A flag: `false` when absent.
-    fn flag(&mut self, key: &str) -> Read<bool> {
+    pub fn flag(&mut self, key: &str) -> Read<bool> {
         Ok(self.opt(key, boolean)?.unwrap_or(false))
+    }
+
+    /// Whether `key` is there (even as `null`).
+    pub fn has(&self, key: &str) -> bool {
+        self.0.contains_key(key)
     }
 }
 
-fn string(value: Value) -> Read<String> {
+/// A string.
+pub fn string(value: Value) -> Read<String> {
     match value {
         Value::String(s) => Ok(s),
         _ => Err(ReadError::new("a string")),
     }
 }
 
-fn boolean(value: Value) -> Read<bool> {
+/// `true` or `false`.
+pub fn boolean(value: Value) -> Read<bool> {
     value.as_bool().ok_or_else(|| ReadError::new("true or false"))
 }
 
-fn u64_of(value: Value) -> Read<u64> {
+/// A whole number from 0.
+pub fn u64_of(value: Value) -> Read<u64> {
     value.as_u64().ok_or_else(|| ReadError::new("a whole number"))
 }
 
-fn u32_of(value: Value) -> Read<u32> {
+/// A whole number from 0 below 2^32.
+pub fn u32_of(value: Value) -> Read<u32> {
     u64_of(value).and_then(|n| u32::try_from(n).map_err(|_| ReadError::new("a whole number below 2^32")))
 }
 
-fn u8_of(value: Value) -> Read<u8> {
+/// A whole number from 0 below 256.
+pub fn u8_of(value: Value) -> Read<u8> {
     u64_of(value).and_then(|n| u8::try_from(n).map_err(|_| ReadError::new("a whole number below 256")))
 }
 
-fn f64_of(value: Value) -> Read<f64> {
+/// A number.
+pub fn f64_of(value: Value) -> Read<f64> {
     value.as_f64().ok_or_else(|| ReadError::new("a number"))
 }
 
-fn any(value: Value) -> Read<Value> {
+/// Any value, as it is.
+pub fn any(value: Value) -> Read<Value> {
     Ok(value)
 }
 
-fn object(value: Value) -> Read<Map<String, Value>> {
+/// An object, as a map.
+pub fn object(value: Value) -> Read<Map<String, Value>> {
     Obj::new(value).map(|o| o.0)
 }
 
-fn condition(value: Value) -> Read<Condition> {
+/// A JSON Logic condition.
+pub fn condition(value: Value) -> Read<Condition> {
     Ok(Condition(value))
 }
 
 /// Each element of an array, read by `read`.
-fn list<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Vec<T>> {
+pub fn list<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Vec<T>> {
     let Value::Array(items) = value else { return Err(ReadError::new("an array")) };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
@@ -156,11 +177,13 @@ fn list<T>(value: Value, read: fn(Value) -> Read<T>) -> Read<Vec<T>> {
     Ok(out)
 }
 
-fn strings(value: Value) -> Read<Vec<String>> {
+/// An array of strings.
+pub fn strings(value: Value) -> Read<Vec<String>> {
     list(value, string)
 }
 
-fn text(value: Value) -> Read<Text> {
+/// A text: a string, or an object of strings by language tag.
+pub fn text(value: Value) -> Read<Text> {
     match value {
         Value::String(s) => Ok(Text::Plain(s)),
         Value::Object(map) => {
@@ -173,6 +196,22 @@ fn text(value: Value) -> Read<Text> {
         }
         _ => Err(ReadError::new("a text, or an object of texts by language tag")),
     }
+}
+
+/// A finding of a check, as the server writes it (`{"path", "code", "params"}`).
+pub fn issue(value: Value) -> Read<crate::Issue> {
+    let mut o = Obj::new(value)?;
+    let path = o.req("path", string)?;
+    let path = crate::FieldPath::parse(&path).map_err(|_| ReadError::new("a data path").within("path"))?;
+    let code = o.req("code", string)?;
+    let params = o.opt("params", any)?.unwrap_or(Value::Null);
+    let error = crate::ErrorCode::from_parts(&code, &params).ok_or_else(|| ReadError::new("a known error code"))?;
+    Ok(crate::Issue { path, error })
+}
+
+/// A date written `YYYY-MM-DD`.
+pub fn date(value: Value) -> Read<crate::Date> {
+    crate::Date::parse_iso(&string(value)?).ok_or_else(|| ReadError::new("a date (YYYY-MM-DD)"))
 }
 
 fn nodes(value: Value) -> Read<Vec<Node>> {
@@ -484,6 +523,21 @@ mod tests {
     }
 
     #[test]
+    fn issues_and_dates_read_as_serde_writes_them() {
+        // Required answers missing: the day does not matter.
+        let ctx = crate::Context::on(crate::Date::new(2026, 11, 28).unwrap());
+        let form = crate::Form::from_json(include_str!("../../../forms/wohngeld.json")).unwrap();
+        let report = crate::validate(&form, &crate::Answers::new(), &ctx);
+        assert!(report.issues.len() > 3);
+        for found in &report.issues {
+            assert_eq!(issue(serde_json::to_value(found).unwrap()).as_ref(), Ok(found));
+        }
+        let day = crate::Date::new(2029, 2, 28).unwrap();
+        assert_eq!(date(serde_json::to_value(day).unwrap()), Ok(day));
+        assert_eq!(issue(json!({"path": "a", "code": "no_such_code"})).unwrap_err().expected, "a known error code");
+    }
+
+    #[test]
     fn a_broken_value_is_named_by_its_pointer() {
         let bad = json!({"format": "antrag/1", "id": "x", "version": "1", "title": "X", "languages": ["de"],
             "items": [{"group": "g", "label": "G", "items": [{"field": "a", "datatype": "text", "label": 3}]}]});
@@ -491,7 +545,7 @@ mod tests {
         assert_eq!(error.pointer, "/items/0/items/0/label");
         assert_eq!(
             error.to_string(),
-            "definition at \"/items/0/items/0/label\": expected a text, or an object of texts by language tag"
+            "at \"/items/0/items/0/label\": expected a text, or an object of texts by language tag"
         );
         let missing = json!({"format": "antrag/1", "id": "x", "version": "1", "title": "X", "languages": ["de"], "items": [{"label": "L"}]});
         assert_eq!(definition(missing).unwrap_err().pointer, "/items/0");
