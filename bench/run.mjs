@@ -105,6 +105,19 @@ const basePort = await freePort();
 await new Promise((r) => static_.listen(basePort, '127.0.0.1', r));
 process.on('exit', () => server.kill());
 await waitFor(`http://127.0.0.1:${apiPort}/api/v1/health`);
+// BENCH_COMPARE_DIST=DIR: the phone runs also load another build of the web app (e.g. the dist/
+// of an earlier commit), from a second server, in turns with this one — an A/B comparison that
+// a noisy machine cannot tilt, since a slow minute falls on both.
+const compareDist = process.env.BENCH_COMPARE_DIST;
+const comparePort = compareDist ? await freePort() : null;
+const compareServer = compareDist
+  ? spawn(SERVER, ['--addr', `127.0.0.1:${comparePort}`, '--data-dir', join(OUT, 'data-compare'), '--forms-dir', join(OUT, 'forms'),
+    '--codelists-dir', 'codelists', '--dist-dir', compareDist, '--rate-limit', '0', '--log-format', 'json'], { stdio: 'ignore' })
+  : null;
+if (compareServer) {
+  process.on('exit', () => compareServer.kill());
+  await waitFor(`http://127.0.0.1:${comparePort}/api/v1/health`);
+}
 
 // ---- what each variant looks like ---------------------------------------------------------
 
@@ -198,6 +211,8 @@ const phoneVariants = {
   'hand-written JS': { url: (n) => variants.baseline.url(n), javascript: true },
   'plain server-rendered': { url: (n) => `http://127.0.0.1:${basePort}/${n}-plain/`, javascript: false },
 };
+if (compareDist) phoneVariants[`antrag from ${compareDist}`] = { url: (n) => `http://127.0.0.1:${comparePort}/forms/generiert-${n}?lang=de`, javascript: true, app: true };
+phoneVariants.antrag.app = true;
 
 async function measurePhone(browser, name, n) {
   const v = phoneVariants[name];
@@ -212,7 +227,7 @@ async function measurePhone(browser, name, n) {
   await page.locator('main input:not([type=hidden])').first().waitFor({ state: 'visible', timeout: 60_000 });
   const first = Date.now() - t0;
   let interactive = null;
-  if (name === 'antrag') {
+  if (v.app) {
     await page.locator('#antrag-app[data-hydrated]').waitFor({ state: 'attached', timeout: 60_000 });
     interactive = Date.now() - t0;
     // It really is the app: "next" flags the empty step, a keystroke updates the message.
@@ -272,6 +287,7 @@ for (const n of process.env.BENCH_PHONE_ONLY ? [] : SIZES) {
 }
 await browser.close();
 server.kill();
+compareServer?.kill();
 static_.close();
 
 // ---- bytes ----------------------------------------------------------------------------------
