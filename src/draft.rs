@@ -103,7 +103,7 @@ impl Draft {
             writer: o.req("writer", trusted::string)?,
             pending: o.opt("pending", |v| {
                 let mut p = Obj::new(v)?;
-                Ok(Pending { key: p.req("key", trusted::string)?, request: p.req("request", trusted::any)? })
+                Ok(Pending { key: p.req("key", trusted::string)?, request: p.value("request")? })
             })?,
         })
     }
@@ -260,7 +260,7 @@ pub fn pending_request(pending: &Pending) -> Option<SubmissionRequest> {
             form_id: o.req("formId", trusted::string)?,
             form_version: o.req("formVersion", trusted::string)?,
             language: o.req("language", trusted::string)?,
-            data: o.req("data", trusted::any)?,
+            data: o.value("data")?,
             client_date: o.req("clientDate", trusted::string)?,
             routing: o.opt("routing", trusted::any)?,
         })

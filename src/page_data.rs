@@ -201,7 +201,7 @@ impl FormData {
     fn read(value: Value) -> Read<FormData> {
         let mut o = Obj::new(value)?;
         Ok(FormData {
-            definition: o.req("definition", trusted::any)?,
+            definition: o.value("definition")?,
             transport: o.opt("transport", Transport::read)?,
             start: o.req("start", FormStart::read)?,
         })

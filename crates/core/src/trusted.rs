@@ -2,13 +2,17 @@
 //! serde's derived code.
 //!
 //! The browser gets only definitions the server has read with [`crate::lint::parse`] (serde,
-//! `deny_unknown_fields`, errors with their JSON pointer) and linted. Reading them again with
+//! `deny_unknown_fields`, errors with their JSON pointer) and linted, and serves as serde
+//! writes it again (`catalog::prepare` in the reference server). Reading them again with
 //! serde's derived `Deserialize` put about 70 KB of code into the web app's wasm (a struct
 //! visitor for maps and one for arrays per type, every field matcher and message); this reader
-//! is a fraction of that. It reads exactly the format serde reads — the tests hold it against
-//! serde on every definition we have, author-written and as the server serves it — but it is
-//! lenient where serde is strict (unknown keys are skipped, `null` counts as absent), because
-//! the strict reading happened on the server. It takes the value apart, so no string is copied.
+//! is a fraction of that. It reads what serde writes, and definitions written in the usual way
+//! (objects for structs, strings for words) as serde reads them — the tests hold it against
+//! serde on every definition we have, as written and as served, and on random ones — but not
+//! serde's rarer spellings (a struct as an array, a word as `{"optional": null}`), and it is
+//! lenient where serde is strict (unknown keys are skipped, `null` counts as absent where the
+//! value is optional), because the strict reading happened on the server. It takes the value
+//! apart, so no string is copied.
 //!
 //! Use [`crate::lint::parse`] for anything an author wrote; use this only for what a server
 //! that lints served.
@@ -106,6 +110,12 @@ impl Obj {
     /// The value under `key` read by `read`, which must be there.
     pub fn req<T>(&mut self, key: &str, read: fn(Value) -> Read<T>) -> Read<T> {
         self.opt(key, read)?.ok_or_else(|| ReadError::new("a value").within(key))
+    }
+
+    /// The value under `key` as it is, `null` included (for a required value of any JSON type,
+    /// which serde reads from `null` too).
+    pub fn value(&mut self, key: &str) -> Read<Value> {
+        self.0.remove(key).ok_or_else(|| ReadError::new("a value").within(key))
     }
 
     /// A flag: `false` when absent.
@@ -343,7 +353,7 @@ fn rule(value: Value) -> Read<Rule> {
     Ok(Rule {
         id: o.req("id", string)?,
         when: o.opt("when", condition)?,
-        assert: o.req("assert", condition)?,
+        assert: Condition(o.value("assert")?),
         fields: o.req("fields", strings)?,
         message: o.req("message", text)?,
         source: o.opt("source", rule_source)?,
@@ -506,7 +516,8 @@ mod tests {
                 ]},
                 {"group": "k", "label": "K", "max": 3, "items": [{"field": "c", "datatype": "future_type", "label": "C", "kind": "odd"}]}
             ],
-            "rules": [{"id": "r", "assert": true, "fields": ["g.a"], "message": "M", "source": {"text": "T", "fim": {"id": "R1"}}}],
+            "rules": [{"id": "r", "assert": true, "fields": ["g.a"], "message": "M", "source": {"text": "T", "fim": {"id": "R1"}}},
+                      {"id": "n", "assert": null, "fields": ["g.a"], "message": "M"}],
             "ui": {"steps": [{"id": "s", "title": "S", "items": ["g", "h", "k"], "visibleIf": true}], "intro": "I"},
             "service": {"leikaKey": "99", "fimRules": [{"fim": {"id": "R1"}, "name": "n", "text": "t", "translated": false}]},
             "payment": {"purpose": "P", "timing": "notice", "items": [
@@ -520,6 +531,7 @@ mod tests {
         let Node::Group(k) = &def.items[2] else { panic!() };
         assert_eq!((g.max, h.max, k.max, g.min, h.min), (Some(1), None, Some(3), 1, 0));
         assert_eq!(def.default_language, "de");
+        assert_eq!(def.rules[1].assert, Condition(Value::Null), "a null assertion is one (serde reads it so)");
     }
 
     #[test]

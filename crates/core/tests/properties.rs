@@ -130,6 +130,21 @@ proptest! {
     }
 
     #[test]
+    fn the_browsers_reader_reads_any_condition_as_serde_does(def in definition(), assert in json_value(), when in prop::option::of(json_value())) {
+        // Conditions are any JSON (null included): in rules, fields, groups and fees alike.
+        let mut def = def;
+        def["rules"] = json!([{"id": "r", "assert": assert, "when": when, "fields": ["a"], "message": "M"}]);
+        def["payment"] = json!({"purpose": "P", "items": [{"id": "F", "label": "F", "amount": "1", "when": when, "quantity": assert}]});
+        if let Ok(parsed) = antrag_core::parse(&def.to_string()) {
+            let served = serde_json::to_value(&parsed).unwrap();
+            for value in [def.clone(), served] {
+                let read = antrag_core::trusted::definition(value);
+                prop_assert_eq!(read.as_ref(), Ok(&parsed));
+            }
+        }
+    }
+
+    #[test]
     fn parse_never_panics_on_arbitrary_json(value in json_value()) {
         let _ = antrag_core::lint::parse_value(value);
     }
